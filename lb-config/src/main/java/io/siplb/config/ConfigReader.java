@@ -1,0 +1,582 @@
+package io.siplb.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * Walks a composed YAML tree against the schema and builds the records, collecting every
+ * problem with its position. One instance per load; not thread-safe.
+ *
+ * <p>How problems are kept apart: a value of the wrong type is reported where it is, and
+ * its section is then not built (a placeholder stands in), so that one typo does not cause
+ * follow-on complaints about defaults the operator never wrote. The cross-record rules of
+ * {@link ConfigValidator} run only when every list item could be read, because their key
+ * paths ({@code backends[2]}) are indices into the lists as written.
+ */
+final class ConfigReader {
+
+    static final List<String> ROOT_KEYS = List.of("listen", "advertise", "domains", "aliases",
+            "backends", "health", "flow-token", "admin", "limits", "routing");
+    static final List<String> BACKEND_KEYS = List.of("id", "uri", "weight");
+    static final List<String> HEALTH_KEYS = List.of("enabled", "interval", "timeout", "rise", "fall");
+    static final List<String> FLOW_TOKEN_KEYS = List.of("secret", "secret-file");
+    static final List<String> ADMIN_KEYS = List.of("listen");
+    static final List<String> LIMITS_KEYS = List.of("max-message-bytes", "max-headers", "max-line-bytes");
+    static final List<String> ROUTING_KEYS = List.of("force-rport", "outbound-from-backends", "record-route");
+
+    /** Stands in for a flow-token section that failed, so the rest can still be checked. */
+    private static final FlowTokenConfig PLACEHOLDER_FLOW_TOKEN =
+            new FlowTokenConfig(new byte[FlowTokenConfig.MIN_SECRET_BYTES], "placeholder");
+
+    private final String source;
+    private final Path baseDir;
+    private final List<ConfigProblem> problems = new ArrayList<>();
+    /** Key path → where it is written, for placing {@link ConfigValidator}'s problems. */
+    private final Map<String, Mark> marks = new HashMap<>();
+    private Mark rootMark;
+    /** Some list item could not be read, so list indices no longer match the file. */
+    private boolean listIncomplete;
+
+    ConfigReader(String source, Path baseDir) {
+        this.source = source;
+        this.baseDir = baseDir;
+    }
+
+    SiplbConfig read(Node rootNode) {
+        rootMark = rootNode.getStartMark().orElse(null);
+        Section root = section(rootNode, "", ROOT_KEYS, rootMark);
+        if (root == null) {
+            throw new ConfigException(problems);
+        }
+        List<ListenAddress> listen = readList(root, "listen", "a listen address like udp://0.0.0.0:5060",
+                ListenAddress::parse);
+        HostPort advertise = root.parse("advertise", HostPort::parse);
+        List<String> domains = readList(root, "domains", "a domain name like example.com",
+                ConfigReader::domain);
+        List<HostPort> aliases = readList(root, "aliases", "a host or host:port",
+                HostPort::parseWithOptionalPort);
+        List<BackendConfig> backends = readBackends(root);
+        HealthConfig health = readHealth(root);
+        FlowTokenConfig flowToken = readFlowToken(root);
+        AdminConfig admin = readAdmin(root);
+        LimitsConfig limits = readLimits(root);
+        RoutingConfig routing = readRouting(root);
+
+        SiplbConfig config = build(root, () -> new SiplbConfig(listen, advertise, domains, aliases,
+                backends, health, flowToken == null ? PLACEHOLDER_FLOW_TOKEN : flowToken, admin,
+                limits, routing));
+        if (config != null && !listIncomplete) {
+            List<ConfigProblem> found = List.copyOf(problems);
+            for (ConfigProblem p : ConfigValidator.validate(config)) {
+                if (!overlaps(found, p.keyPath())) {
+                    Mark m = locate(p.keyPath());
+                    problems.add(p.locatedAt(source, line(m), column(m)));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            // File order reads best; problems without a position go last.
+            problems.sort(Comparator
+                    .comparingInt((ConfigProblem p) -> p.line() == 0 ? Integer.MAX_VALUE : p.line())
+                    .thenComparingInt(ConfigProblem::column));
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    // ---- sections -------------------------------------------------------------------------
+
+    private <T> List<T> readList(Section parent, String key, String expected, Function<String, T> parser) {
+        List<T> result = new ArrayList<>();
+        List<Node> items = parent.list(key);
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String path = key + "[" + i + "]";
+            marks.put(path, mark(item));
+            T value = null;
+            if (item instanceof ScalarNode scalar && !isNull(item)) {
+                try {
+                    value = parser.apply(scalar.getValue());
+                } catch (IllegalArgumentException e) {
+                    add(mark(item), path, e.getMessage());
+                }
+            } else {
+                add(mark(item), path, "expected " + expected + ", got " + describe(item));
+            }
+            if (value == null) {
+                listIncomplete = true;
+            } else {
+                result.add(value);
+            }
+        }
+        return result;
+    }
+
+    private static String domain(String text) {
+        String canonical = Hosts.canonical(text);
+        if (canonical == null) {
+            throw new IllegalArgumentException("'" + text + "' (expected: a domain name like example.com)");
+        }
+        return canonical;
+    }
+
+    private List<BackendConfig> readBackends(Section root) {
+        List<BackendConfig> result = new ArrayList<>();
+        List<Node> items = root.list("backends");
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String path = "backends[" + i + "]";
+            marks.put(path, mark(item));
+            int before = problems.size();
+            Section s = section(item, path, BACKEND_KEYS, mark(item));
+            BackendConfig backend = null;
+            if (s != null) {
+                String id = s.string("id");
+                BackendConfig.SipTarget target = s.parse("uri", BackendConfig::parseUri);
+                Integer weight = s.integer("weight");
+                if (s.value("id") == null) {
+                    add(s.anchor, s.child("id"), "missing (expected: a unique short name like a or proxy-1)");
+                }
+                if (s.value("uri") == null) {
+                    add(s.anchor, s.child("uri"), "missing (expected: sip:host[:port][;transport=udp|tcp|tls])");
+                }
+                if (id != null && !(s.value("weight") != null && weight == null)) {
+                    // Run the constructor's id and weight rules even when the URI failed, so all
+                    // of a backend's mistakes are reported together; a stand-in target is used then.
+                    BackendConfig.SipTarget t = target != null ? target
+                            : new BackendConfig.SipTarget("localhost", 5060, Transport.UDP);
+                    BackendConfig built = build(s, () -> new BackendConfig(id, t.host(), t.port(),
+                            t.transport(), weight == null ? BackendConfig.DEFAULT_WEIGHT : weight));
+                    backend = problems.size() == before ? built : null;
+                }
+            }
+            if (backend == null) {
+                listIncomplete = true;
+            } else {
+                result.add(backend);
+            }
+        }
+        return result;
+    }
+
+    private HealthConfig readHealth(Section root) {
+        Section s = root.section("health", HEALTH_KEYS);
+        if (s == null) {
+            return HealthConfig.DEFAULTS;
+        }
+        int before = problems.size();
+        Boolean enabled = s.bool("enabled");
+        Duration interval = s.duration("interval");
+        Duration timeout = s.duration("timeout");
+        Integer rise = s.integer("rise");
+        Integer fall = s.integer("fall");
+        if (problems.size() > before) {
+            return HealthConfig.DEFAULTS;
+        }
+        HealthConfig health = build(s, () -> new HealthConfig(
+                enabled == null ? HealthConfig.DEFAULT_ENABLED : enabled, interval, timeout,
+                rise == null ? HealthConfig.DEFAULT_RISE : rise,
+                fall == null ? HealthConfig.DEFAULT_FALL : fall));
+        return health == null ? HealthConfig.DEFAULTS : health;
+    }
+
+    private FlowTokenConfig readFlowToken(Section root) {
+        if (root.value("flow-token") == null) {
+            add(root.markOf("flow-token"), "flow-token",
+                    "missing (expected: flow-token with secret or secret-file, "
+                            + "the same on both nodes of a pair)");
+            return null;
+        }
+        Section s = root.section("flow-token", FLOW_TOKEN_KEYS);
+        if (s == null) {
+            return null;
+        }
+        int before = problems.size();
+        // Never echo the secret: string() describes only non-scalar values.
+        String secret = s.string("secret");
+        String file = s.string("secret-file");
+        if (problems.size() > before) {
+            return null;
+        }
+        if (secret != null && file != null) {
+            add(s.markOf("secret-file"), "flow-token",
+                    "both secret and secret-file are set (expected: exactly one)");
+            return null;
+        }
+        if (secret == null && file == null) {
+            add(s.anchor, "flow-token",
+                    "no secret (expected: exactly one of secret or secret-file, at least "
+                            + FlowTokenConfig.MIN_SECRET_BYTES + " bytes)");
+            return null;
+        }
+        if (secret != null) {
+            return build(s, () -> FlowTokenConfig.ofSecret(secret));
+        }
+        byte[] key;
+        Path path;
+        try {
+            path = baseDir.resolve(file);
+            key = stripLineBreak(Files.readAllBytes(path));
+        } catch (IOException e) {
+            add(s.markOf("secret-file"), "flow-token.secret-file",
+                    "cannot read the secret: " + ConfigLoader.describe(e));
+            return null;
+        } catch (InvalidPathException e) {
+            add(s.markOf("secret-file"), "flow-token.secret-file",
+                    "'" + file + "' (expected: a file path)");
+            return null;
+        }
+        return build(s, () -> new FlowTokenConfig(key, "secret-file " + path));
+    }
+
+    /** Drops one trailing LF or CRLF, which {@code echo} and {@code openssl rand -hex} add. */
+    private static byte[] stripLineBreak(byte[] bytes) {
+        int n = bytes.length;
+        if (n > 0 && bytes[n - 1] == '\n') {
+            n--;
+            if (n > 0 && bytes[n - 1] == '\r') {
+                n--;
+            }
+        }
+        return n == bytes.length ? bytes : Arrays.copyOf(bytes, n);
+    }
+
+    private AdminConfig readAdmin(Section root) {
+        Section s = root.section("admin", ADMIN_KEYS);
+        if (s == null) {
+            return AdminConfig.DEFAULTS;
+        }
+        int before = problems.size();
+        HostPort listen = s.parse("listen", HostPort::parse);
+        if (problems.size() > before) {
+            return AdminConfig.DEFAULTS;
+        }
+        AdminConfig admin = build(s, () -> new AdminConfig(listen));
+        return admin == null ? AdminConfig.DEFAULTS : admin;
+    }
+
+    private LimitsConfig readLimits(Section root) {
+        Section s = root.section("limits", LIMITS_KEYS);
+        if (s == null) {
+            return LimitsConfig.DEFAULTS;
+        }
+        int before = problems.size();
+        Integer maxMessageBytes = s.integer("max-message-bytes");
+        Integer maxHeaders = s.integer("max-headers");
+        Integer maxLineBytes = s.integer("max-line-bytes");
+        if (problems.size() > before) {
+            return LimitsConfig.DEFAULTS;
+        }
+        LimitsConfig limits = build(s, () -> new LimitsConfig(
+                maxMessageBytes == null ? LimitsConfig.DEFAULT_MAX_MESSAGE_BYTES : maxMessageBytes,
+                maxHeaders == null ? LimitsConfig.DEFAULT_MAX_HEADERS : maxHeaders,
+                maxLineBytes == null ? LimitsConfig.DEFAULT_MAX_LINE_BYTES : maxLineBytes));
+        return limits == null ? LimitsConfig.DEFAULTS : limits;
+    }
+
+    private RoutingConfig readRouting(Section root) {
+        Section s = root.section("routing", ROUTING_KEYS);
+        if (s == null) {
+            return RoutingConfig.DEFAULTS;
+        }
+        Boolean forceRport = s.bool("force-rport");
+        Boolean outbound = s.bool("outbound-from-backends");
+        Boolean recordRoute = s.bool("record-route");
+        return new RoutingConfig(
+                forceRport == null ? RoutingConfig.DEFAULT_FORCE_RPORT : forceRport,
+                outbound == null ? RoutingConfig.DEFAULT_OUTBOUND_FROM_BACKENDS : outbound,
+                recordRoute == null ? RoutingConfig.DEFAULT_RECORD_ROUTE : recordRoute);
+    }
+
+    /**
+     * Runs a record constructor; its violations are reported at the keys they name, and
+     * {@code null} is returned when there were any.
+     */
+    private <T> T build(Section s, Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (InvalidFieldsException e) {
+            for (InvalidFieldsException.Violation v : e.violations()) {
+                add(s.markOf(v.field()), s.child(v.field()), v.message());
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            add(s.anchor, s.path, String.valueOf(e.getMessage()));
+        }
+        return null;
+    }
+
+    // ---- mappings and scalars -------------------------------------------------------------
+
+    /**
+     * Checks that {@code node} is a mapping of known keys, reporting unknown keys (with the
+     * nearest valid one) and duplicates; {@code null} node = an absent section, all defaults.
+     * Returns {@code null} when the node is not a mapping.
+     */
+    private Section section(Node node, String path, List<String> keys, Mark anchor) {
+        if (node == null) {
+            return new Section(path, Map.of(), anchor);
+        }
+        if (!(node instanceof MappingNode mapping)) {
+            add(mark(node), path, "expected a mapping with keys " + String.join(", ", keys)
+                    + ", got " + describe(node));
+            return null;
+        }
+        Map<String, NodeTuple> entries = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            Node keyNode = tuple.getKeyNode();
+            if (!(keyNode instanceof ScalarNode scalarKey) || isNull(keyNode)) {
+                add(mark(keyNode), path, "expected a plain key, got " + describe(keyNode));
+                continue;
+            }
+            String key = scalarKey.getValue();
+            String child = child(path, key);
+            NodeTuple first = entries.get(key);
+            if (first != null) {
+                add(mark(keyNode), child, "duplicate key '" + key + "' (first at line "
+                        + line(mark(first.getKeyNode())) + ")");
+            } else if (!keys.contains(key)) {
+                add(mark(keyNode), child, unknownKey(key, path, keys));
+            } else {
+                entries.put(key, tuple);
+                marks.put(child, markOf(tuple));
+            }
+        }
+        return new Section(path, entries, mark(node));
+    }
+
+    private static String unknownKey(String key, String path, List<String> keys) {
+        String where = path.isEmpty() ? "the top level" : path;
+        String nearest = KeySuggester.nearest(key, keys);
+        return "unknown key '" + key + "' at " + where + (nearest != null
+                ? " (did you mean '" + nearest + "'?)"
+                : " (expected one of: " + String.join(", ", keys) + ")");
+    }
+
+    /** One mapping of the configuration, with typed readers that report what they expected. */
+    private final class Section {
+        final String path;
+        final Map<String, NodeTuple> entries;
+        /** Where problems about the section as a whole (or a missing key) are reported. */
+        final Mark anchor;
+
+        Section(String path, Map<String, NodeTuple> entries, Mark anchor) {
+            this.path = path;
+            this.entries = entries;
+            this.anchor = anchor;
+        }
+
+        String child(String key) {
+            return ConfigReader.child(path, key);
+        }
+
+        /** The value of {@code key}, or {@code null} when absent or written empty / null. */
+        Node value(String key) {
+            NodeTuple tuple = entries.get(key);
+            return tuple == null || isNull(tuple.getValueNode()) ? null : tuple.getValueNode();
+        }
+
+        Mark markOf(String key) {
+            NodeTuple tuple = entries.get(key);
+            return tuple == null ? anchor : ConfigReader.markOf(tuple);
+        }
+
+        Section section(String key, List<String> keys) {
+            return ConfigReader.this.section(value(key), child(key), keys, markOf(key));
+        }
+
+        String string(String key) {
+            Node v = value(key);
+            if (v == null) {
+                return null;
+            }
+            if (v instanceof ScalarNode scalar) {
+                return scalar.getValue();
+            }
+            add(mark(v), child(key), "expected a string, got " + describe(v));
+            return null;
+        }
+
+        <T> T parse(String key, Function<String, T> parser) {
+            String text = string(key);
+            if (text == null) {
+                return null;
+            }
+            try {
+                return parser.apply(text);
+            } catch (IllegalArgumentException e) {
+                add(mark(value(key)), child(key), e.getMessage());
+                return null;
+            }
+        }
+
+        Boolean bool(String key) {
+            Node v = value(key);
+            if (v == null) {
+                return null;
+            }
+            // YAML 1.2 core schema booleans only; "yes" / "on" are strings in YAML 1.2.
+            String text = v instanceof ScalarNode s ? s.getValue() : null;
+            if ("true".equals(text) || "True".equals(text) || "TRUE".equals(text)) {
+                return true;
+            }
+            if ("false".equals(text) || "False".equals(text) || "FALSE".equals(text)) {
+                return false;
+            }
+            add(mark(v), child(key), "expected true or false, got " + describe(v));
+            return null;
+        }
+
+        Integer integer(String key) {
+            Node v = value(key);
+            if (v == null) {
+                return null;
+            }
+            String text = v instanceof ScalarNode s ? s.getValue() : "";
+            int digits = text.startsWith("-") ? text.length() - 1 : text.length();
+            boolean ok = digits >= 1 && digits <= 10
+                    && text.chars().skip(text.startsWith("-") ? 1 : 0).allMatch(c -> c >= '0' && c <= '9');
+            if (ok) {
+                long value = Long.parseLong(text);
+                if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
+                    return (int) value;
+                }
+            }
+            add(mark(v), child(key), "expected an integer, got " + describe(v));
+            return null;
+        }
+
+        Duration duration(String key) {
+            Node v = value(key);
+            if (v == null) {
+                return null;
+            }
+            String text = v instanceof ScalarNode s ? s.getValue() : null;
+            Duration d = text == null ? null : Durations.parse(text);
+            if (d == null) {
+                boolean noUnit = text != null && !text.isEmpty()
+                        && text.chars().allMatch(c -> c >= '0' && c <= '9');
+                add(mark(v), child(key), "expected " + Durations.EXPECTED + ", got " + describe(v)
+                        + (noUnit ? " (a unit is required: ms, s, m or h)" : ""));
+            }
+            return d;
+        }
+
+        /** A list; a single scalar counts as a list of one. */
+        List<Node> list(String key) {
+            Node v = value(key);
+            if (v == null) {
+                return List.of();
+            }
+            if (v instanceof SequenceNode sequence) {
+                return sequence.getValue();
+            }
+            if (v instanceof ScalarNode) {
+                return List.of(v);
+            }
+            add(mark(v), child(key), "expected a list, got " + describe(v));
+            listIncomplete = true;
+            return List.of();
+        }
+    }
+
+    // ---- positions ------------------------------------------------------------------------
+
+    private void add(Mark mark, String path, String message) {
+        problems.add(new ConfigProblem(source, line(mark), column(mark), path, message));
+    }
+
+    private static String child(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    /** A scalar value is placed at the value; a mapping or list at its key (the "health:" line). */
+    private static Mark markOf(NodeTuple tuple) {
+        Node value = tuple.getValueNode();
+        return value instanceof ScalarNode && !isNull(value) ? mark(value) : mark(tuple.getKeyNode());
+    }
+
+    private static Mark mark(Node node) {
+        return node.getStartMark().orElse(null);
+    }
+
+    private static int line(Mark mark) {
+        return mark == null ? 0 : mark.getLine() + 1;
+    }
+
+    private static int column(Mark mark) {
+        return mark == null ? 0 : mark.getColumn() + 1;
+    }
+
+    /** The position of a key path, or of its nearest written ancestor. */
+    private Mark locate(String path) {
+        String p = path;
+        while (!p.isEmpty()) {
+            Mark m = marks.get(p);
+            if (m != null) {
+                return m;
+            }
+            int cut = p.endsWith("]") ? p.lastIndexOf('[') : p.lastIndexOf('.');
+            p = cut < 0 ? "" : p.substring(0, cut);
+        }
+        return rootMark;
+    }
+
+    /**
+     * Whether a cross-record problem at {@code path} is about something already reported
+     * (the same key, a key inside it, or the same section), and would only repeat it.
+     */
+    private static boolean overlaps(List<ConfigProblem> found, String path) {
+        String section = sectionOf(path);
+        for (ConfigProblem p : found) {
+            String q = p.keyPath();
+            if (q.equals(path) || q.startsWith(path + ".") || q.startsWith(path + "[")
+                    || sectionOf(q).equals(section)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String sectionOf(String path) {
+        int dot = path.indexOf('.');
+        return dot < 0 ? path : path.substring(0, dot);
+    }
+
+    private static boolean isNull(Node node) {
+        return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
+    }
+
+    /** A value as an operator would recognise it: quoted scalars, or its kind. */
+    private static String describe(Node node) {
+        if (node instanceof MappingNode) {
+            return "a mapping";
+        }
+        if (node instanceof SequenceNode) {
+            return "a list";
+        }
+        if (isNull(node)) {
+            return "nothing";
+        }
+        String value = ((ScalarNode) node).getValue();
+        return "'" + (value.length() > 40 ? value.substring(0, 37) + "..." : value) + "'";
+    }
+}

@@ -1,0 +1,99 @@
+package io.siplb.route;
+
+import com.google.common.collect.ImmutableSet;
+
+import java.util.Locale;
+import java.util.Set;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The host:port pairs that mean "siplb itself": the advertised address, the listen addresses,
+ * the VIP and any configured aliases. A Route or Request-URI naming one of them is ours.
+ *
+ * <p>Hosts are compared case-insensitively as written; IPv6 hosts are kept with brackets,
+ * as they appear in SIP URIs (RFC 5118 §4.1). A URI without a port means 5060 (5061 for sips).
+ */
+public final class LocalAddresses {
+
+    private final Set<String> hostPorts;
+    private final Set<String> hosts;
+    private final String advertisedHost;
+    private final int advertisedPort;
+
+    private LocalAddresses(String advertisedHost, int advertisedPort, Set<String> hostPorts, Set<String> hosts) {
+        this.advertisedHost = advertisedHost;
+        this.advertisedPort = advertisedPort;
+        this.hostPorts = hostPorts;
+        this.hosts = hosts;
+    }
+
+    /**
+     * @param advertisedHost host written into our Via, Record-Route and Path (IPv6 in brackets)
+     * @param advertisedPort its port
+     * @param others         more "host:port" or "host" entries that are us (listen addresses, VIP, aliases);
+     *                       a bare host matches any port
+     */
+    public static LocalAddresses of(String advertisedHost, int advertisedPort, Iterable<String> others) {
+        requireNonNull(advertisedHost, "advertisedHost");
+        checkArgument(advertisedPort > 0 && advertisedPort <= 65535,
+                "advertisedPort: %s (expected: 1 ~ 65535)", advertisedPort);
+        ImmutableSet.Builder<String> hostPorts = ImmutableSet.builder();
+        ImmutableSet.Builder<String> hosts = ImmutableSet.builder();
+        hostPorts.add(key(advertisedHost, advertisedPort));
+        for (String other : others) {
+            int portSep = portSeparator(other);
+            if (portSep > 0) {
+                hostPorts.add(key(other.substring(0, portSep), Integer.parseInt(other.substring(portSep + 1))));
+            } else {
+                hosts.add(other.toLowerCase(Locale.ROOT));
+            }
+        }
+        return new LocalAddresses(advertisedHost.toLowerCase(Locale.ROOT), advertisedPort, hostPorts.build(), hosts.build());
+    }
+
+    public String advertisedHost() {
+        return advertisedHost;
+    }
+
+    public int advertisedPort() {
+        return advertisedPort;
+    }
+
+    /** "host:port" as written in our headers. */
+    public String advertisedHostPort() {
+        return advertisedHost + ':' + advertisedPort;
+    }
+
+    /**
+     * True when {@code host}/{@code port} names siplb.
+     *
+     * @param port the port, or -1 when the URI or Via gave none (then {@code defaultPort} applies)
+     */
+    public boolean isLocal(String host, int port, int defaultPort) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        return hosts.contains(h) || hostPorts.contains(key(h, port < 0 ? defaultPort : port));
+    }
+
+    /** Index of the ':' before a port in "host:port" or "[v6]:port", else -1. */
+    private static int portSeparator(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (hostPort.startsWith("[")) {
+            return colon > hostPort.indexOf(']') ? colon : -1;
+        }
+        return colon > 0 && hostPort.indexOf(':') == colon ? colon : -1;
+    }
+
+    private static String key(String host, int port) {
+        return host.toLowerCase(Locale.ROOT) + ':' + port;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalAddresses" + hostPorts + hosts;
+    }
+}

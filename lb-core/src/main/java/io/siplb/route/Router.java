@@ -1,0 +1,337 @@
+package io.siplb.route;
+
+import com.google.common.hash.Hasher;
+import com.google.common.net.InetAddresses;
+import io.siplb.hash.Backend;
+import io.siplb.sip.HeaderName;
+import io.siplb.sip.ParseFailure;
+import io.siplb.sip.SipMethod;
+import io.siplb.sip.SipRequest;
+import io.siplb.sip.edit.HeaderWriter;
+import io.siplb.sip.edit.MessageEdits;
+import io.siplb.sip.header.NameAddr;
+import io.siplb.sip.header.SipUri;
+import io.siplb.sip.header.Via;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The stateless proxy's decision for a request (DESIGN.md "Routing rules", RFC 3261 §16):
+ * a pure function of the request, where it came from and a snapshot of the backends.
+ *
+ * <p>Outside (a client): validate, Max-Forwards, received/rport, pop our Route, then either
+ * follow a Route that names a backend (in-dialog) or hash the AOR to its home proxy (initial),
+ * adding Path to a REGISTER and Record-Route to a dialog-creating request, both carrying the
+ * client's {@link FlowToken}. Inside (a home proxy): a Route of ours with a flow token sends the
+ * request to that client flow; a Request-URI in a domain we serve goes to that user's home proxy.
+ * Every forwarded request gets our Via with a deterministic branch ({@link ViaBranch}).
+ *
+ * <p>Thread-safe: holds only immutable configuration.
+ */
+public final class Router {
+
+    /** RFC 3261 §16.6 step 3: a request without Max-Forwards gets 70. */
+    private static final byte[] MAX_FORWARDS_70 = "Max-Forwards: 70\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final List<String> NO_HEADERS = List.of();
+
+    private final RouterConfig config;
+    private final LocalAddresses local;
+    private final FlowTokenCodec tokens;
+    private final ViaBranch branches;
+    private final ConnectionLiveness connections;
+    private final RecentInvites recentInvites;
+    private final Respond serviceUnavailable;
+
+    public Router(RouterConfig config, FlowTokenCodec tokens, ViaBranch branches, ConnectionLiveness connections) {
+        this(config, tokens, branches, connections, RecentInvites.withDefaults());
+    }
+
+    public Router(RouterConfig config, FlowTokenCodec tokens, ViaBranch branches, ConnectionLiveness connections,
+                  RecentInvites recentInvites) {
+        this.config = requireNonNull(config, "config");
+        this.local = config.local();
+        this.tokens = requireNonNull(tokens, "tokens");
+        this.branches = requireNonNull(branches, "branches");
+        this.connections = requireNonNull(connections, "connections");
+        this.recentInvites = requireNonNull(recentInvites, "recentInvites");
+        this.serviceUnavailable = new Respond(503, "Service Unavailable",
+                List.of("Retry-After: " + config.retryAfterSeconds()));
+    }
+
+    /** The decision for {@code request}, received from {@code source}, against {@code view}. */
+    public Decision route(SipRequest request, Source source, RoutingView view) {
+        SipMethod method = request.method();
+        ParseFailure invalid = request.verify();
+        if (invalid != null) {
+            if (!invalid.error().isAnswerable()) {
+                return Drop.of(DropReason.MALFORMED);
+            }
+            return refuse(method, new Respond(invalid.error().statusCode(), invalid.error().reason(), NO_HEADERS));
+        }
+        if (method == SipMethod.ACK && isAckOfLocalResponse(request)) {
+            return Drop.of(DropReason.ACK_FOR_LOCAL_RESPONSE);
+        }
+        int routeH = request.first(HeaderName.ROUTE);
+        SipUri ruri = request.requestUri();
+        if (routeH < 0 && method == SipMethod.OPTIONS && isSiplbItself(ruri)) {
+            return Respond.of(200, "OK"); // monitoring and the VRRP peer ask us directly
+        }
+
+        MessageEdits edits = MessageEdits.of(request);
+        int maxForwards = request.maxForwards();
+        if (maxForwards == 0) {
+            return refuse(method, Respond.of(483, "Too Many Hops"));
+        }
+        if (maxForwards < 0) {
+            edits.insertHeaderFirst(MAX_FORWARDS_70);
+        } else {
+            // RFC 3261 §16.6 step 3
+            edits.replaceValueWithNumber(request.first(HeaderName.MAX_FORWARDS), maxForwards - 1);
+        }
+
+        ClientVia clientVia = ClientVia.apply(request.topVia(), source, config.forceRport(), edits);
+        Side side = view.sideOf(source);
+
+        // Top Route naming us: remove it (RFC 3261 §16.4); remember its flow token.
+        FlowToken flow = null;
+        boolean poppedOurs = false;
+        if (routeH >= 0) {
+            NameAddr route = NameAddr.parse(request.content(), request.valueStart(routeH), request.valueEnd(routeH));
+            if (route == null || route.uri() == null) {
+                return refuse(method, Respond.of(400, "Bad Route"));
+            }
+            SipUri uri = route.uri();
+            if (isOurs(uri)) {
+                poppedOurs = true;
+                edits.removeValue(routeH);
+                String user = uri.user();
+                if (user != null && !user.isEmpty()) {
+                    flow = tokens.decode(user);
+                    if (flow == null && side == Side.INSIDE) {
+                        // RFC 5626 §5.3: a token that fails verification is refused
+                        return refuse(method, Respond.of(403, "Invalid Flow Token"));
+                    }
+                }
+                routeH = request.next(routeH);
+            }
+        }
+
+        if (side == Side.INSIDE) {
+            return fromInside(request, source, view, edits, clientVia, flow, poppedOurs, routeH, ruri);
+        }
+        return fromOutside(request, source, view, edits, clientVia, routeH, ruri);
+    }
+
+    private Decision fromOutside(SipRequest request, Source source, RoutingView view, MessageEdits edits,
+                                 ClientVia clientVia, int routeH, SipUri ruri) {
+        SipMethod method = request.method();
+        if (routeH >= 0) {
+            // An in-dialog request following Record-Route: the next Route must be a backend.
+            NameAddr next = NameAddr.parse(request.content(), request.valueStart(routeH), request.valueEnd(routeH));
+            Backend backend = next == null || next.uri() == null ? null : view.backendNamed(next.uri());
+            if (backend == null) {
+                // not an open relay: from outside we only ever send to a backend
+                return refuse(method, Respond.of(403, "Forbidden Route"));
+            }
+            return forwardToBackend(request, source, backend, edits, clientVia);
+        }
+        String aor = aorOfInitialRequest(request, ruri);
+        if (aor == null) {
+            return refuse(method, Respond.of(method == SipMethod.REGISTER ? 400 : 416,
+                    method == SipMethod.REGISTER ? "Bad To" : "Unsupported URI Scheme"));
+        }
+        Backend backend = homeOf(request, aor, view);
+        if (backend == null) {
+            return refuse(method, serviceUnavailable);
+        }
+        if (method == SipMethod.REGISTER) {
+            // RFC 3327: the registrar sends terminating requests back through this flow
+            edits.insertHeaderFirst(new HeaderWriter().path(tokens.encode(FlowToken.of(source)), local.advertisedHost(), local.advertisedPort()));
+        } else if (config.recordRoute() && isDialogCreating(request)) {
+            edits.insertHeaderFirst(new HeaderWriter().recordRoute(tokens.encode(FlowToken.of(source)), local.advertisedHost(), local.advertisedPort()));
+        }
+        return forwardToBackend(request, source, backend, edits, clientVia);
+    }
+
+    private Decision fromInside(SipRequest request, Source source, RoutingView view, MessageEdits edits,
+                                ClientVia clientVia, FlowToken flow, boolean poppedOurs, int routeH, SipUri ruri) {
+        SipMethod method = request.method();
+        if (flow != null) {
+            // A request for a client, routed by our Path or Record-Route: send it to the client's flow.
+            if (flow.transport().isStream() && !connections.isOpen(flow.connectionId())) {
+                return refuse(method, Respond.of(430, "Flow Failed")); // RFC 5626 §5.3
+            }
+            if (config.recordRoute() && isDialogCreating(request)) {
+                // RFC 5626 §5.3: stay in the path, or the far end's ACK and BYE go to the client's private Contact
+                edits.insertHeaderFirst(new HeaderWriter().recordRoute(tokens.encode(flow), local.advertisedHost(), local.advertisedPort()));
+            }
+            return forward(request, source, flow.target(), null, edits, clientVia);
+        }
+        if (routeH >= 0) {
+            NameAddr next = NameAddr.parse(request.content(), request.valueStart(routeH), request.valueEnd(routeH));
+            Backend backend = next == null || next.uri() == null ? null : view.backendNamed(next.uri());
+            if (backend != null) {
+                return forwardToBackend(request, source, backend, edits, clientVia);
+            }
+            return outbound(request, source, edits, clientVia, next == null ? null : next.uri());
+        }
+        if (ruri != null && config.servesDomain(ruri.host())) {
+            // one home proxy hands a call to a user homed elsewhere
+            String aor = aorOf(ruri);
+            Backend backend = aor == null ? null : view.select(aor);
+            if (backend == null) {
+                return refuse(method, serviceUnavailable);
+            }
+            return forwardToBackend(request, source, backend, edits, clientVia);
+        }
+        return outbound(request, source, edits, clientVia, ruri);
+    }
+
+    /**
+     * The backend for an initial request from outside. A CANCEL or an ACK (of a non-2xx answer:
+     * one with no Route) follows its INVITE, even to a draining backend.
+     */
+    private Backend homeOf(SipRequest request, String aor, RoutingView view) {
+        SipMethod method = request.method();
+        if (method == SipMethod.CANCEL || method == SipMethod.ACK) {
+            String invitedBackend = recentInvites.backendOf(transactionKey(request.topVia()));
+            Backend b = invitedBackend == null ? null : view.backendWithId(invitedBackend);
+            return b != null ? b : view.selectExisting(aor);
+        }
+        Backend backend = view.select(aor);
+        if (backend != null && method == SipMethod.INVITE) {
+            recentInvites.remember(transactionKey(request.topVia()), backend.id());
+        }
+        return backend;
+    }
+
+    private static String transactionKey(Via via) {
+        return via.branch() + ' ' + via.host() + ':' + via.port();
+    }
+
+    /** DESIGN "From inside" rule 4: only where configuration allows, and only to an IP literal. */
+    private Decision outbound(SipRequest request, Source source, MessageEdits edits, ClientVia clientVia, SipUri uri) {
+        if (!config.outboundFromBackends() || uri == null || uri.host() == null) {
+            return refuse(request.method(), Respond.of(403, "Forbidden"));
+        }
+        String host = NextHop.stripBrackets(uri.host());
+        if (!InetAddresses.isInetAddress(host)) {
+            return refuse(request.method(), Respond.of(403, "Forbidden"));
+        }
+        Transport transport = transportOf(uri);
+        int port = uri.port() > 0 ? uri.port() : transport == Transport.TLS ? 5061 : 5060;
+        InetSocketAddress address = NextHop.address(host, port);
+        if (address == null) {
+            return refuse(request.method(), Respond.of(403, "Forbidden"));
+        }
+        return forward(request, source, new Target(transport, address, 0), null, edits, clientVia);
+    }
+
+    private Decision forwardToBackend(SipRequest request, Source source, Backend backend, MessageEdits edits,
+                                      ClientVia clientVia) {
+        Transport transport = Transport.valueOf(backend.transport());
+        Target target = new Target(transport, new InetSocketAddress(InetAddresses.forString(backend.host()), backend.port()), 0);
+        return forward(request, source, target, backend.id(), edits, clientVia);
+    }
+
+    private Decision forward(SipRequest request, Source source, Target target, String backendId,
+                             MessageEdits edits, ClientVia clientVia) {
+        String branch = branches.branch(transactionOf(request), clientVia.nextHopHost(), clientVia.nextHopPort(),
+                source.transport().isStream() ? source.connectionId() : 0);
+        // RFC 3261 §16.6 step 8: our Via goes on top
+        edits.insertHeaderBefore(request.first(HeaderName.VIA),
+                new HeaderWriter().via(target.transport().name(), local.advertisedHost(), local.advertisedPort(), branch));
+        return new Forward(target, edits, backendId);
+    }
+
+    /**
+     * RFC 3261 §16.11: the same branch for a retransmission, and for a CANCEL or non-2xx ACK the
+     * branch of the INVITE. The received top Via branch has both properties when it carries the
+     * magic cookie; otherwise (RFC 2543) hash the fields that identify the transaction.
+     */
+    private Hasher transactionOf(SipRequest request) {
+        Hasher h = branches.newTransactionHasher();
+        Via via = request.topVia();
+        String branch = via.branch();
+        if (branch != null && branch.length() > 7 && branch.startsWith("z9hG4bK")) {
+            h.putString(branch, StandardCharsets.UTF_8);
+            h.putString(via.host(), StandardCharsets.UTF_8).putInt(via.port());
+        } else {
+            NameAddr from = request.from();
+            h.putString(from.tag() == null ? "" : from.tag(), StandardCharsets.UTF_8);
+            h.putString(request.callId(), StandardCharsets.UTF_8);
+            h.putBytes(bytes(request, request.uriStart(), request.uriEnd()));
+            int viaH = request.first(HeaderName.VIA);
+            h.putBytes(bytes(request, request.valueStart(viaH), request.valueEnd(viaH)));
+            h.putLong(request.cseq().number());
+        }
+        return h;
+    }
+
+    private static byte[] bytes(SipRequest request, int start, int end) {
+        byte[] b = new byte[end - start];
+        request.content().getBytes(start, b);
+        return b;
+    }
+
+    /** DESIGN routing rule 5: REGISTER → To; From in a domain we serve → From; else the Request-URI. */
+    private String aorOfInitialRequest(SipRequest request, SipUri ruri) {
+        if (request.method() == SipMethod.REGISTER) {
+            NameAddr to = request.to();
+            return to == null ? null : aorOf(to.uri());
+        }
+        NameAddr from = request.from();
+        if (from != null && from.uri() != null && from.uri().scheme() != SipUri.Scheme.TEL
+                && config.servesDomain(from.uri().host())) {
+            return from.uri().aor();
+        }
+        return aorOf(ruri);
+    }
+
+    private static String aorOf(SipUri uri) {
+        return uri == null ? null : uri.aor();
+    }
+
+    /** A Route or Request-URI that names siplb. */
+    private boolean isOurs(SipUri uri) {
+        return (uri.scheme() == SipUri.Scheme.SIP || uri.scheme() == SipUri.Scheme.SIPS)
+                && config.local().isLocal(uri.host(), uri.port(), uri.scheme() == SipUri.Scheme.SIPS ? 5061 : 5060);
+    }
+
+    /** An OPTIONS for siplb itself: our address and no user part. */
+    private boolean isSiplbItself(SipUri ruri) {
+        return ruri != null && ruri.user() == null && isOurs(ruri);
+    }
+
+    /** RFC 3261 §12.1: INVITE, SUBSCRIBE and REFER create dialogs, as does a NOTIFY outside one (RFC 6665 §4.4.1). */
+    private static boolean isDialogCreating(SipRequest request) {
+        SipMethod m = request.method();
+        if (m != SipMethod.INVITE && m != SipMethod.SUBSCRIBE && m != SipMethod.REFER && m != SipMethod.NOTIFY) {
+            return false;
+        }
+        NameAddr to = request.to();
+        return to != null && to.tag() == null;
+    }
+
+    private static boolean isAckOfLocalResponse(SipRequest request) {
+        NameAddr to = request.to();
+        return to != null && LocalResponse.isLocalTag(to.tag());
+    }
+
+    private static Transport transportOf(SipUri uri) {
+        if (uri.scheme() == SipUri.Scheme.SIPS) {
+            return Transport.TLS;
+        }
+        Transport t = Transport.fromToken(uri.param("transport"));
+        return t == null ? Transport.UDP : t;
+    }
+
+    /** An ACK is never answered (RFC 3261 §17.2.1): an error for it becomes a drop. */
+    private static Decision refuse(SipMethod method, Respond response) {
+        return method == SipMethod.ACK ? Drop.of(DropReason.ACK_NOT_ROUTABLE) : response;
+    }
+}

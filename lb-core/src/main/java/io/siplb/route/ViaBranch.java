@@ -1,0 +1,188 @@
+package io.siplb.route;
+
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+/**
+ * The branch parameter of the Via siplb pushes, and its verification when a response comes back.
+ *
+ * <pre>
+ *   z9hG4bK sl HHHHHHHHHHH MMMMMMMM [.CONN]
+ *   cookie  us  transaction  check   client connection (base 36), TCP/TLS only
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code H} identifies the transaction: RFC 3261 §16.11 requires a stateless proxy to give
+ *       a retransmission the same branch, and a CANCEL or the ACK of a non-2xx response the branch
+ *       of the INVITE they match. So it is computed from the received top Via's branch (same in all
+ *       three), or for RFC 2543 clients without the magic cookie from From tag, Call-ID,
+ *       Request-URI, top Via and CSeq number (not the To tag: the ACK has one, the INVITE had not).</li>
+ *   <li>{@code M} is a keyed check over {@code H}, the next hop the response must go to and the
+ *       connection: a response whose top Via carries our address but a branch we did not write,
+ *       or that tries to send our Via's response elsewhere, is refused. Without it, anyone could
+ *       make siplb relay a "response" to any address.</li>
+ * </ul>
+ * Both use SipHash-2-4 keyed from the configured secret, so both nodes of a pair agree.
+ */
+public final class ViaBranch {
+
+    /** RFC 3261 §8.1.1.7 magic cookie, then our marker. */
+    public static final String PREFIX = "z9hG4bKsl";
+    private static final int H_CHARS = 11;
+    private static final int M_CHARS = 8;
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final HashFunction transactionHash;
+    private final HashFunction checkHash;
+
+    /** @param secret the shared secret (same on both nodes), at least 16 bytes */
+    public ViaBranch(byte[] secret) {
+        checkArgument(secret.length >= 16, "secret: %s bytes (expected: >= 16)", secret.length);
+        ByteBuffer k = ByteBuffer.wrap(Hashing.sha256().newHasher()
+                .putString("siplb via branch", StandardCharsets.US_ASCII).putBytes(secret).hash().asBytes());
+        this.transactionHash = Hashing.sipHash24(k.getLong(), k.getLong());
+        this.checkHash = Hashing.sipHash24(k.getLong(), k.getLong());
+    }
+
+    /** Starts the transaction identity; feed the §16.11 inputs, then call {@link #branch}. */
+    public Hasher newTransactionHasher() {
+        return transactionHash.newHasher();
+    }
+
+    /**
+     * The branch for a transaction identity and the next hop its response goes to.
+     *
+     * @param transaction  the hasher fed with the transaction's inputs
+     * @param nextHopHost  host the response goes to (received, else sent-by), as written
+     * @param nextHopPort  port the response goes to (rport, else sent-by port, else default)
+     * @param connectionId the client's TCP/TLS connection, 0 for UDP
+     */
+    public String branch(Hasher transaction, String nextHopHost, int nextHopPort, long connectionId) {
+        long h = transaction.hash().asLong();
+        StringBuilder sb = new StringBuilder(PREFIX.length() + H_CHARS + M_CHARS + 14).append(PREFIX);
+        appendBase64(sb, h, H_CHARS);
+        appendBase64(sb, check(h, nextHopHost, nextHopPort, connectionId), M_CHARS);
+        if (connectionId != 0) {
+            sb.append('.').append(Long.toString(connectionId, 36));
+        }
+        return sb.toString();
+    }
+
+    /** True when {@code branch} has our shape (cheap; no verification). */
+    public static boolean looksOurs(String branch) {
+        return branch != null && branch.length() >= PREFIX.length() + H_CHARS + M_CHARS && branch.startsWith(PREFIX);
+    }
+
+    /**
+     * Verifies a branch from the top Via of a response against the next hop taken from the
+     * Via below it. Returns the client connection id (0 for none), or -1 when the branch is not ours.
+     */
+    public long verify(String branch, String nextHopHost, int nextHopPort) {
+        if (!looksOurs(branch)) {
+            return -1;
+        }
+        int hStart = PREFIX.length();
+        int mStart = hStart + H_CHARS;
+        int mEnd = mStart + M_CHARS;
+        long connectionId = 0;
+        if (branch.length() > mEnd) {
+            if (branch.charAt(mEnd) != '.' || branch.length() == mEnd + 1 || branch.length() > mEnd + 14) {
+                return -1;
+            }
+            connectionId = parseBase36(branch, mEnd + 1);
+            if (connectionId <= 0) {
+                return -1;
+            }
+        }
+        long h = decodeBase64(branch, hStart, H_CHARS);
+        if (h == Long.MIN_VALUE) {
+            return -1;
+        }
+        StringBuilder expected = new StringBuilder(M_CHARS);
+        appendBase64(expected, check(h, nextHopHost, nextHopPort, connectionId), M_CHARS);
+        for (int i = 0; i < M_CHARS; i++) {
+            if (expected.charAt(i) != branch.charAt(mStart + i)) {
+                return -1;
+            }
+        }
+        return connectionId;
+    }
+
+    private long check(long h, String host, int port, long connectionId) {
+        return checkHash.newHasher()
+                .putLong(h)
+                .putString(host, StandardCharsets.UTF_8)
+                .putInt(port)
+                .putLong(connectionId)
+                .hash().asLong();
+    }
+
+    private static void appendBase64(StringBuilder sb, long v, int chars) {
+        byte[] bytes = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            bytes[i] = (byte) v;
+            v >>>= 8;
+        }
+        String s = B64.encodeToString(bytes); // 11 chars
+        sb.append(s, 0, Math.min(chars, s.length()));
+    }
+
+    /** Decodes the 11 base64url chars of a 64-bit value; Long.MIN_VALUE when they are not canonical base64url. */
+    private static long decodeBase64(String s, int from, int chars) {
+        long v = 0;
+        for (int i = 0; i < chars - 1; i++) {
+            int d = base64Digit(s.charAt(from + i));
+            if (d < 0) {
+                return Long.MIN_VALUE;
+            }
+            v = (v << 6) | d;
+        }
+        // the last char carries the 4 lowest bits and 2 zero padding bits
+        int last = base64Digit(s.charAt(from + chars - 1));
+        if (last < 0 || (last & 3) != 0) {
+            return Long.MIN_VALUE;
+        }
+        return (v << 4) | (last >>> 2);
+    }
+
+    private static int base64Digit(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        if (c == '-') {
+            return 62;
+        }
+        if (c == '_') {
+            return 63;
+        }
+        return -1;
+    }
+
+    private static long parseBase36(String s, int from) {
+        long v = 0;
+        for (int i = from; i < s.length(); i++) {
+            int d = Character.digit(s.charAt(i), 36);
+            if (d < 0) {
+                return -1;
+            }
+            v = v * 36 + d;
+            if (v < 0) {
+                return -1;
+            }
+        }
+        return v;
+    }
+}

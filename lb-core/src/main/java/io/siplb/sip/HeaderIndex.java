@@ -1,0 +1,312 @@
+package io.siplb.sip;
+
+import static io.siplb.sip.Chars.CR;
+import static io.siplb.sip.Chars.LF;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+
+/**
+ * Where each header value of a message is, as absolute offsets into its buffer, found in one
+ * pass over the header section without creating a String.
+ *
+ * <p>One entry per header <em>value</em>: Via, Route, Record-Route, Path, Service-Route and
+ * Contact lines are split on commas outside quoted strings and &lt;&gt; (RFC 3261 §7.3.1 lets
+ * such values be combined into one line); every other header gives one entry per line,
+ * because commas may be part of their values (Date, WWW-Authenticate). A field continues over
+ * following lines that begin with SP or HTAB (line folding, RFC 3261 §7.3.1); the value range
+ * keeps the fold bytes, which the typed parsers read as LWS.
+ *
+ * <p>Entries are stored in an {@code int[]} of {@value #STRIDE} ints each, grown by doubling.
+ * Immutable once {@link #scan} has succeeded.
+ */
+final class HeaderIndex {
+
+    private static final int STRIDE = 8;
+    private static final int NAME = 0;
+    private static final int NAME_START = 1;
+    private static final int NAME_END = 2;
+    private static final int VALUE_START = 3;
+    private static final int VALUE_END = 4;
+    private static final int LINE_START = 5;
+    private static final int LINE_END = 6;
+    private static final int NEXT = 7;
+
+    /** Marks a Content-Length too large for any message (more than ten digits). */
+    static final long HUGE = Long.MAX_VALUE;
+
+    private int[] entries = new int[16 * STRIDE];
+    private int size;
+    /** Per HeaderName ordinal: first entry, last entry, count. */
+    private final int[] first = new int[HeaderName.count()];
+    private final int[] last = new int[HeaderName.count()];
+    private final int[] counts = new int[HeaderName.count()];
+    private int headersEnd = -1;
+    private long contentLength = -1;
+
+    HeaderIndex() {
+        Arrays.fill(first, -1);
+        Arrays.fill(last, -1);
+    }
+
+    /**
+     * Indexes the header fields from {@code from} (the first byte after the start line) up
+     * to the empty line, reading no byte at or after {@code end}.
+     *
+     * @return null on success, else why and where the header section is malformed
+     */
+    ParseFailure scan(ByteBuf buf, int from, int end, SipLimits limits) {
+        int i = from;
+        while (true) {
+            if (i >= end) {
+                return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end);
+            }
+            byte b = buf.getByte(i);
+            if (b == CR) {
+                if (i + 1 >= end) {
+                    return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end);
+                }
+                if (buf.getByte(i + 1) != LF) {
+                    return new ParseFailure(ParseError.BARE_LINE_BREAK, i);
+                }
+                headersEnd = i;
+                return null;
+            }
+            if (b == LF) {
+                return new ParseFailure(ParseError.BARE_LINE_BREAK, i);
+            }
+            if (Chars.isWsp(b)) {
+                // folds are consumed with the field they continue, so only a first line gets here
+                return new ParseFailure(ParseError.CONTINUATION_WITHOUT_HEADER, i);
+            }
+            int lineStart = i;
+            int j = i;
+            while (j < end && Chars.isToken(buf.getByte(j))) {
+                j++;
+            }
+            int nameEnd = j;
+            if (nameEnd == lineStart) {
+                return new ParseFailure(ParseError.MALFORMED_HEADER, j);
+            }
+            // HCOLON = *( SP / HTAB ) ":" SWS
+            while (j < end && Chars.isWsp(buf.getByte(j))) {
+                j++;
+            }
+            if (j >= end) {
+                return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end);
+            }
+            if (buf.getByte(j) != ':') {
+                return new ParseFailure(ParseError.MALFORMED_HEADER, j);
+            }
+            j++;
+            // the logical line ends at the first CRLF not followed by SP/HTAB
+            int lf;
+            int p = j;
+            while (true) {
+                lf = buf.indexOf(p, end, LF);
+                if (lf < 0) {
+                    return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end);
+                }
+                if (buf.getByte(lf - 1) != CR) {
+                    return new ParseFailure(ParseError.BARE_LINE_BREAK, lf);
+                }
+                if (lf + 1 < end && Chars.isWsp(buf.getByte(lf + 1))) {
+                    p = lf + 1;
+                    continue;
+                }
+                break;
+            }
+            int lineEnd = lf + 1;
+            if (lineEnd - lineStart > limits.maxLineBytes()) {
+                return new ParseFailure(ParseError.LINE_TOO_LONG, lineStart);
+            }
+            int vs = j;
+            int ve = lf - 1;
+            while (vs < ve && Chars.isLws(buf.getByte(vs))) {
+                vs++;
+            }
+            while (ve > vs && Chars.isLws(buf.getByte(ve - 1))) {
+                ve--;
+            }
+            HeaderName name = HeaderName.lookup(buf, lineStart, nameEnd - lineStart);
+            ParseFailure failure;
+            if (name.isCommaSeparated()) {
+                failure = addSplit(buf, name, lineStart, nameEnd, vs, ve, lineEnd, limits);
+            } else {
+                failure = add(name, lineStart, nameEnd, vs, ve, lineEnd, limits);
+                if (failure == null && name == HeaderName.CONTENT_LENGTH) {
+                    failure = noteContentLength(buf, vs, ve, lineStart);
+                }
+            }
+            if (failure != null) {
+                return failure;
+            }
+            i = lineEnd;
+        }
+    }
+
+    /** Splits a list header on commas outside quotes and angle brackets. */
+    private ParseFailure addSplit(ByteBuf buf, HeaderName name, int lineStart, int nameEnd,
+                                  int vs, int ve, int lineEnd, SipLimits limits) {
+        boolean quoted = false;
+        boolean angle = false;
+        int segment = vs;
+        for (int k = vs; k < ve; k++) {
+            byte c = buf.getByte(k);
+            if (quoted) {
+                if (c == '\\') {
+                    k++; // quoted-pair: the next byte is literal, even a quote
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == '<') {
+                angle = true;
+            } else if (c == '>') {
+                angle = false;
+            } else if (c == ',' && !angle) {
+                ParseFailure f = addTrimmed(buf, name, lineStart, nameEnd, segment, k, lineEnd, limits);
+                if (f != null) {
+                    return f;
+                }
+                segment = k + 1;
+            }
+        }
+        return addTrimmed(buf, name, lineStart, nameEnd, segment, ve, lineEnd, limits);
+    }
+
+    private ParseFailure addTrimmed(ByteBuf buf, HeaderName name, int lineStart, int nameEnd,
+                                    int vs, int ve, int lineEnd, SipLimits limits) {
+        while (vs < ve && Chars.isLws(buf.getByte(vs))) {
+            vs++;
+        }
+        while (ve > vs && Chars.isLws(buf.getByte(ve - 1))) {
+            ve--;
+        }
+        return add(name, lineStart, nameEnd, vs, ve, lineEnd, limits);
+    }
+
+    private ParseFailure add(HeaderName name, int lineStart, int nameEnd, int vs, int ve,
+                             int lineEnd, SipLimits limits) {
+        if (size >= limits.maxHeaders()) {
+            return new ParseFailure(ParseError.TOO_MANY_HEADERS, lineStart);
+        }
+        int base = size * STRIDE;
+        if (base + STRIDE > entries.length) {
+            entries = Arrays.copyOf(entries, entries.length * 2);
+        }
+        int[] e = entries;
+        e[base + NAME] = name.ordinal();
+        e[base + NAME_START] = lineStart;
+        e[base + NAME_END] = nameEnd;
+        e[base + VALUE_START] = vs;
+        e[base + VALUE_END] = ve;
+        e[base + LINE_START] = lineStart;
+        e[base + LINE_END] = lineEnd;
+        e[base + NEXT] = -1;
+        int n = name.ordinal();
+        if (last[n] >= 0) {
+            e[last[n] * STRIDE + NEXT] = size;
+        } else {
+            first[n] = size;
+        }
+        last[n] = size;
+        counts[n]++;
+        size++;
+        return null;
+    }
+
+    private ParseFailure noteContentLength(ByteBuf buf, int vs, int ve, int lineStart) {
+        long value = parseContentLength(buf, vs, ve);
+        if (value < 0) {
+            return new ParseFailure(ParseError.BAD_CONTENT_LENGTH, vs);
+        }
+        if (contentLength >= 0 && contentLength != value) {
+            return new ParseFailure(ParseError.CONFLICTING_CONTENT_LENGTH, lineStart);
+        }
+        contentLength = value;
+        return null;
+    }
+
+    /**
+     * Content-Length = 1*DIGIT (RFC 3261 §20.14): the value, {@link #HUGE} beyond ten digits,
+     * -1 when it is not a number.
+     */
+    static long parseContentLength(ByteBuf buf, int start, int end) {
+        if (start >= end) {
+            return -1;
+        }
+        long value = 0;
+        for (int k = start; k < end; k++) {
+            byte c = buf.getByte(k);
+            if (!Chars.isDigit(c)) {
+                return -1;
+            }
+            if (value < 10_000_000_000L) {
+                value = value * 10 + (c - '0');
+            }
+        }
+        return value >= 10_000_000_000L ? HUGE : value;
+    }
+
+    int size() {
+        return size;
+    }
+
+    int headersEnd() {
+        return headersEnd;
+    }
+
+    /** The Content-Length value, -1 when absent. */
+    long contentLength() {
+        return contentLength;
+    }
+
+    HeaderName name(int h) {
+        return HeaderName.ofOrdinal(get(h, NAME));
+    }
+
+    int nameStart(int h) {
+        return get(h, NAME_START);
+    }
+
+    int nameEnd(int h) {
+        return get(h, NAME_END);
+    }
+
+    int valueStart(int h) {
+        return get(h, VALUE_START);
+    }
+
+    int valueEnd(int h) {
+        return get(h, VALUE_END);
+    }
+
+    int lineStart(int h) {
+        return get(h, LINE_START);
+    }
+
+    int lineEnd(int h) {
+        return get(h, LINE_END);
+    }
+
+    int next(int h) {
+        return get(h, NEXT);
+    }
+
+    int first(HeaderName name) {
+        return first[name.ordinal()];
+    }
+
+    int count(HeaderName name) {
+        return counts[name.ordinal()];
+    }
+
+    private int get(int h, int field) {
+        if (h < 0 || h >= size) {
+            throw new IndexOutOfBoundsException("header: " + h + " (expected: 0 ~ " + (size - 1) + ')');
+        }
+        return entries[h * STRIDE + field];
+    }
+}

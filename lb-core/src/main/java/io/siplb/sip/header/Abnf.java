@@ -1,0 +1,627 @@
+package io.siplb.sip.header;
+
+import com.google.common.base.Ascii;
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Scanners and character classes named after the RFC 3261 §25 ABNF.
+ *
+ * <p>Every scanner takes the buffer, a position {@code i} and an exclusive bound {@code end}, and
+ * reads no byte at or beyond {@code end}. {@code consume*} may match nothing and then returns
+ * {@code i}; {@code expect*} must match and returns -1 when it does not. A {@code consume*} that
+ * can start a construct and then find it broken (an unterminated quoted-string, a bad escape)
+ * also returns -1. No scanner throws or allocates.
+ *
+ * <p>Line folding (RFC 3261 §7.3.1): a CRLF followed by SP or HT is linear white space; a CRLF
+ * that is not followed by SP or HT is not, and ends every scanner here. A bare CR or LF is never
+ * white space.
+ */
+final class Abnf {
+
+    // ---- character classes (one bit per class, 256 entries) ---------------------------------
+    static final int ALPHA = 1;
+    static final int DIGIT = 1 << 1;
+    static final int HEXDIG = 1 << 2;
+    /** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"). */
+    static final int TOKEN = 1 << 3;
+    /** unreserved = alphanum / mark; mark = "-" / "_" / "." / "!" / "~" / "*" / "'" / "(" / ")". */
+    static final int UNRESERVED = 1 << 4;
+    /** user-unreserved = "&" / "=" / "+" / "$" / "," / ";" / "?" / "/". */
+    static final int USER_UNRESERVED = 1 << 5;
+    /** param-unreserved = "[" / "]" / "/" / ":" / "&" / "+" / "$". */
+    static final int PARAM_UNRESERVED = 1 << 6;
+    /** hnv-unreserved = "[" / "]" / "/" / "?" / ":" / "+" / "$". */
+    static final int HNV_UNRESERVED = 1 << 7;
+    /** The non-unreserved characters of password: "&" / "=" / "+" / "$" / ",". */
+    static final int PASSWORD_EXTRA = 1 << 8;
+    /** reserved = ";" / "/" / "?" / ":" / "@" / "&" / "=" / "+" / "$" / ",". */
+    static final int RESERVED = 1 << 9;
+    /** The characters after the first of a URI scheme: ALPHA / DIGIT / "+" / "-" / ".". */
+    static final int SCHEME = 1 << 10;
+    /** visual-separator = "-" / "." / "(" / ")" (RFC 3966). */
+    static final int VISUAL_SEPARATOR = 1 << 11;
+    /** The characters that may appear in a host: alphanum, "-", ".", and "[", "]", ":" for IPv6. */
+    static final int HOST = 1 << 12;
+
+    static final int ALPHANUM = ALPHA | DIGIT;
+    /** user = 1*( unreserved / escaped / user-unreserved ); '%' is checked by the escape scanner. */
+    static final int USER = UNRESERVED | USER_UNRESERVED;
+    /** password = *( unreserved / escaped / "&" / "=" / "+" / "$" / "," ). */
+    static final int PASSWORD = UNRESERVED | PASSWORD_EXTRA;
+    /** paramchar = param-unreserved / unreserved / escaped. */
+    static final int PARAMCHAR = UNRESERVED | PARAM_UNRESERVED;
+    /** hname / hvalue characters = hnv-unreserved / unreserved / escaped. */
+    static final int HNVCHAR = UNRESERVED | HNV_UNRESERVED;
+    /** uric = reserved / unreserved / escaped (RFC 2396, used by absoluteURI). */
+    static final int URIC = RESERVED | UNRESERVED;
+
+    private static final short[] CLASSES = new short[256];
+
+    static {
+        for (int c = 'a'; c <= 'z'; c++) {
+            set(c, ALPHA | TOKEN | UNRESERVED | SCHEME | HOST);
+        }
+        for (int c = 'A'; c <= 'Z'; c++) {
+            set(c, ALPHA | TOKEN | UNRESERVED | SCHEME | HOST);
+        }
+        for (int c = '0'; c <= '9'; c++) {
+            set(c, DIGIT | HEXDIG | TOKEN | UNRESERVED | SCHEME | HOST);
+        }
+        for (int c : "abcdefABCDEF".toCharArray()) {
+            set(c, HEXDIG);
+        }
+        for (int c : "-.!%*_+`'~".toCharArray()) {
+            set(c, TOKEN);
+        }
+        for (int c : "-_.!~*'()".toCharArray()) {
+            set(c, UNRESERVED);
+        }
+        for (int c : "&=+$,;?/".toCharArray()) {
+            set(c, USER_UNRESERVED);
+        }
+        for (int c : "[]/:&+$".toCharArray()) {
+            set(c, PARAM_UNRESERVED);
+        }
+        for (int c : "[]/?:+$".toCharArray()) {
+            set(c, HNV_UNRESERVED);
+        }
+        for (int c : "&=+$,".toCharArray()) {
+            set(c, PASSWORD_EXTRA);
+        }
+        for (int c : ";/?:@&=+$,".toCharArray()) {
+            set(c, RESERVED);
+        }
+        for (int c : "+-.".toCharArray()) {
+            set(c, SCHEME);
+        }
+        for (int c : "-.()".toCharArray()) {
+            set(c, VISUAL_SEPARATOR);
+        }
+        for (int c : "-.[]:".toCharArray()) {
+            set(c, HOST);
+        }
+    }
+
+    private static void set(int c, int classes) {
+        CLASSES[c] |= (short) classes;
+    }
+
+    private Abnf() {
+    }
+
+    /** Whether byte {@code b} belongs to any of the classes in {@code mask}. */
+    static boolean is(int b, int mask) {
+        return (CLASSES[b & 0xFF] & mask) != 0;
+    }
+
+    /** Whether {@code [start, end)} is a valid range of {@code buf} (so that reading it cannot throw). */
+    static boolean inBounds(ByteBuf buf, int start, int end) {
+        return buf != null && start >= 0 && start <= end && end <= buf.capacity();
+    }
+
+    // ---- white space (RFC 3261 §25.1) ---------------------------------------------------------
+
+    /** WSP = SP / HTAB. */
+    static boolean isWsp(int b) {
+        return b == ' ' || b == '\t';
+    }
+
+    /**
+     * LWS = [*WSP CRLF] 1*WSP. Consumes a run of white space, including folds (CRLF followed by
+     * WSP); returns {@code i} when there is none. A CRLF not followed by WSP is left unconsumed.
+     */
+    static int consumeLws(ByteBuf buf, int i, int end) {
+        int j = i;
+        while (j < end) {
+            byte b = buf.getByte(j);
+            if (isWsp(b)) {
+                j++;
+            } else if (b == '\r' && j + 2 < end && buf.getByte(j + 1) == '\n' && isWsp(buf.getByte(j + 2))) {
+                j += 3;
+            } else {
+                break;
+            }
+        }
+        return j;
+    }
+
+    /** SWS = [LWS]: sep whitespace. The same run as {@link #consumeLws}, which may be empty. */
+    static int consumeSws(ByteBuf buf, int i, int end) {
+        return consumeLws(buf, i, end);
+    }
+
+    /** Like {@link #consumeLws} but at least one white space character must be there. */
+    static int expectLws(ByteBuf buf, int i, int end) {
+        int j = consumeLws(buf, i, end);
+        return j == i ? -1 : j;
+    }
+
+    /** {@code SWS c SWS}: the RFC 3261 separators SLASH, SEMI, EQUAL, COLON, COMMA. */
+    static int expectSeparator(ByteBuf buf, int i, int end, char c) {
+        int j = consumeSws(buf, i, end);
+        if (j >= end || buf.getByte(j) != c) {
+            return -1;
+        }
+        return consumeSws(buf, j + 1, end);
+    }
+
+    /** SLASH = SWS "/" SWS. */
+    static int expectSlash(ByteBuf buf, int i, int end) {
+        return expectSeparator(buf, i, end, '/');
+    }
+
+    /** SEMI = SWS ";" SWS. */
+    static int expectSemi(ByteBuf buf, int i, int end) {
+        return expectSeparator(buf, i, end, ';');
+    }
+
+    /** EQUAL = SWS "=" SWS. */
+    static int expectEqual(ByteBuf buf, int i, int end) {
+        return expectSeparator(buf, i, end, '=');
+    }
+
+    /** COLON = SWS ":" SWS. */
+    static int expectColon(ByteBuf buf, int i, int end) {
+        return expectSeparator(buf, i, end, ':');
+    }
+
+    /** HCOLON = *( SP / HTAB ) ":" SWS. */
+    static int expectHcolon(ByteBuf buf, int i, int end) {
+        int j = i;
+        while (j < end && isWsp(buf.getByte(j))) {
+            j++;
+        }
+        if (j >= end || buf.getByte(j) != ':') {
+            return -1;
+        }
+        return consumeSws(buf, j + 1, end);
+    }
+
+    /** LAQUOT = SWS "&lt;". */
+    static int expectLaquot(ByteBuf buf, int i, int end) {
+        int j = consumeSws(buf, i, end);
+        return j < end && buf.getByte(j) == '<' ? j + 1 : -1;
+    }
+
+    /** RAQUOT = "&gt;" SWS. */
+    static int expectRaquot(ByteBuf buf, int i, int end) {
+        return i < end && buf.getByte(i) == '>' ? consumeSws(buf, i + 1, end) : -1;
+    }
+
+    // ---- tokens and quoted strings ------------------------------------------------------------
+
+    /** Consumes a run of bytes of the classes in {@code mask}. */
+    static int consumeRun(ByteBuf buf, int i, int end, int mask) {
+        int j = i;
+        while (j < end && is(buf.getByte(j), mask)) {
+            j++;
+        }
+        return j;
+    }
+
+    /** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"); may be empty here. */
+    static int consumeToken(ByteBuf buf, int i, int end) {
+        return consumeRun(buf, i, end, TOKEN);
+    }
+
+    /** A token of at least one character, or -1. */
+    static int expectToken(ByteBuf buf, int i, int end) {
+        int j = consumeToken(buf, i, end);
+        return j == i ? -1 : j;
+    }
+
+    /** 1*DIGIT, or -1. */
+    static int expectDigits(ByteBuf buf, int i, int end) {
+        int j = consumeRun(buf, i, end, DIGIT);
+        return j == i ? -1 : j;
+    }
+
+    /**
+     * quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE, without the leading SWS:
+     * returns {@code i} when {@code i} is not a DQUOTE, the index after the closing DQUOTE, or -1
+     * when the string is unterminated or holds a byte that is neither qdtext nor a quoted-pair.
+     *
+     * <pre>
+     * qdtext      = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII
+     * quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+     * </pre>
+     * UTF8-NONASCII is accepted as any byte from 0x80 (its well-formedness is the decoder's
+     * concern, not the framing's).
+     */
+    static int consumeQuotedString(ByteBuf buf, int i, int end) {
+        if (i >= end || buf.getByte(i) != '"') {
+            return i;
+        }
+        int j = i + 1;
+        while (j < end) {
+            int b = buf.getByte(j) & 0xFF;
+            if (b == '"') {
+                return j + 1;
+            } else if (b == '\\') {
+                if (j + 1 >= end) {
+                    return -1;
+                }
+                int q = buf.getByte(j + 1) & 0xFF;
+                if (q > 0x7F || q == '\r' || q == '\n') {
+                    return -1;
+                }
+                j += 2;
+            } else if (b == ' ' || b == '\t' || b >= 0x21 && b != 0x7F) {
+                j++;
+            } else if (b == '\r') {
+                int k = consumeLws(buf, j, end);
+                if (k == j) {
+                    return -1;
+                }
+                j = k;
+            } else {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Consumes a run of the classes in {@code mask} where "%" HEXDIG HEXDIG escapes also count
+     * (escaped = "%" HEXDIG HEXDIG); -1 when a "%" is not followed by two hex digits.
+     */
+    static int consumeEscapedRun(ByteBuf buf, int i, int end, int mask) {
+        int j = i;
+        while (j < end) {
+            byte b = buf.getByte(j);
+            if (b == '%') {
+                if (j + 2 >= end) {
+                    return -1;
+                }
+                if (!is(buf.getByte(j + 1), HEXDIG) || !is(buf.getByte(j + 2), HEXDIG)) {
+                    return -1;
+                }
+                j += 3;
+            } else if (is(b, mask)) {
+                j++;
+            } else {
+                break;
+            }
+        }
+        return j;
+    }
+
+    /** The value of a hex digit, or -1. */
+    static int hexValue(int b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f') {
+            return b - 'a' + 10;
+        }
+        if (b >= 'A' && b <= 'F') {
+            return b - 'A' + 10;
+        }
+        return -1;
+    }
+
+    /**
+     * Decodes "%" HEXDIG HEXDIG escapes of an already validated string, reading the result as
+     * UTF-8; returns {@code s} itself when it has no escapes. An escape that is not two hex digits
+     * is copied as it is.
+     */
+    static String unescape(String s) {
+        int pct = s.indexOf('%');
+        if (pct < 0) {
+            return s;
+        }
+        byte[] out = new byte[s.length()];
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() && hexValue(s.charAt(i + 1)) >= 0 && hexValue(s.charAt(i + 2)) >= 0) {
+                out[n++] = (byte) (hexValue(s.charAt(i + 1)) << 4 | hexValue(s.charAt(i + 2)));
+                i += 2;
+            } else {
+                out[n++] = (byte) c;
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+
+    // ---- numbers ------------------------------------------------------------------------------
+
+    /**
+     * The decimal value of {@code [start, end)}, all digits, or -1 when it is empty, holds a
+     * non-digit or exceeds {@code max}. Leading zeros are allowed ("0068").
+     */
+    static long decimal(ByteBuf buf, int start, int end, long max) {
+        if (start >= end) {
+            return -1;
+        }
+        long v = 0;
+        for (int j = start; j < end; j++) {
+            byte b = buf.getByte(j);
+            if (b < '0' || b > '9') {
+                return -1;
+            }
+            v = v * 10 + (b - '0');
+            if (v > max) {
+                return -1;
+            }
+        }
+        return v;
+    }
+
+    /** port = 1*DIGIT, 0..65535; -1 when not. */
+    static int port(ByteBuf buf, int start, int end) {
+        return (int) decimal(buf, start, end, 65535);
+    }
+
+    // ---- hosts (RFC 3261 §25.1, RFC 5118) ----------------------------------------------------
+
+    /**
+     * host = hostname / IPv4address / IPv6reference. Returns the index after the host that starts
+     * at {@code i}, or -1 when no valid host starts there. An IPv6reference ends at its "]"; any
+     * other host at the first byte that cannot be part of a hostname, so "h:5060" yields the index
+     * of the ":".
+     */
+    static int consumeHost(ByteBuf buf, int i, int end) {
+        if (i >= end) {
+            return -1;
+        }
+        if (buf.getByte(i) == '[') {
+            int close = indexOf(buf, i + 1, end, (byte) ']');
+            return close > 0 && isIpv6Address(buf, i + 1, close) ? close + 1 : -1;
+        }
+        int j = i;
+        while (j < end) {
+            byte b = buf.getByte(j);
+            if (b == '-' || b == '.' || is(b, ALPHANUM)) {
+                j++;
+            } else {
+                break;
+            }
+        }
+        return isIpv4Address(buf, i, j) || isHostname(buf, i, j) ? j : -1;
+    }
+
+    /** Whether {@code [start, end)} is exactly a host (hostname / IPv4address / IPv6reference). */
+    static boolean isHost(ByteBuf buf, int start, int end) {
+        return start < end && consumeHost(buf, start, end) == end;
+    }
+
+    /** Whether {@code [start, end)} is "[" IPv6address "]". */
+    static boolean isIpv6Reference(ByteBuf buf, int start, int end) {
+        return end - start >= 4 && buf.getByte(start) == '[' && buf.getByte(end - 1) == ']'
+                && isIpv6Address(buf, start + 1, end - 1);
+    }
+
+    /**
+     * hostname = *( domainlabel "." ) toplabel [ "." ]; domainlabel = alphanum / alphanum *(
+     * alphanum / "-" ) alphanum; toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum.
+     */
+    static boolean isHostname(ByteBuf buf, int start, int end) {
+        int e = end;
+        if (e > start && buf.getByte(e - 1) == '.') {
+            e--;
+        }
+        if (e <= start) {
+            return false;
+        }
+        int labelStart = start;
+        for (int j = start; j <= e; j++) {
+            if (j == e || buf.getByte(j) == '.') {
+                if (!isLabel(buf, labelStart, j)) {
+                    return false;
+                }
+                if (j == e && !is(buf.getByte(labelStart), ALPHA)) {
+                    return false; // toplabel starts with ALPHA, which tells a hostname from an IPv4address
+                }
+                labelStart = j + 1;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isLabel(ByteBuf buf, int start, int end) {
+        if (start >= end || !is(buf.getByte(start), ALPHANUM) || !is(buf.getByte(end - 1), ALPHANUM)) {
+            return false;
+        }
+        for (int j = start + 1; j < end - 1; j++) {
+            byte b = buf.getByte(j);
+            if (b != '-' && !is(b, ALPHANUM)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each at most 255. */
+    static boolean isIpv4Address(ByteBuf buf, int start, int end) {
+        int j = start;
+        for (int part = 0; part < 4; part++) {
+            if (part > 0) {
+                if (j >= end || buf.getByte(j) != '.') {
+                    return false;
+                }
+                j++;
+            }
+            int d = consumeRun(buf, j, Math.min(end, j + 3), DIGIT);
+            if (d == j || decimal(buf, j, d, 255) < 0) {
+                return false;
+            }
+            j = d;
+        }
+        return j == end;
+    }
+
+    /**
+     * IPv6address as RFC 3261 writes it: {@code hexpart [ ":" IPv4address ]}, hexpart = hexseq /
+     * hexseq "::" [ hexseq ] / "::" [ hexseq ], hex4 = 1*4HEXDIG; at most eight 16-bit groups (an
+     * IPv4 tail counts two), exactly eight without "::".
+     *
+     * <p>RFC 5118 §4.9-4.10: the RFC 3261 grammar makes {@code 2001:db8:::192.0.2.1} (three colons
+     * before the IPv4 tail) valid while RFC 4291 writes {@code 2001:db8::192.0.2.1}; both are
+     * accepted, as RFC 5118 asks parsers to be liberal here.
+     */
+    static boolean isIpv6Address(ByteBuf buf, int start, int end) {
+        if (end - start < 2) {
+            return false;
+        }
+        int j = start;
+        int groups = 0;
+        boolean compressed = false;
+        boolean ipv4Next = false;
+        if (buf.getByte(j) == ':') {
+            if (buf.getByte(j + 1) != ':') {
+                return false;
+            }
+            compressed = true;
+            j += 2;
+            if (j < end && buf.getByte(j) == ':') {
+                j++;
+                ipv4Next = true;
+            }
+            if (j == end) {
+                return !ipv4Next;
+            }
+        }
+        while (true) {
+            // an IPv4 tail is the last piece: no ':' after it, a '.' in it
+            if (indexOf(buf, j, end, (byte) ':') < 0 && indexOf(buf, j, end, (byte) '.') >= 0) {
+                if (!isIpv4Address(buf, j, end)) {
+                    return false;
+                }
+                groups += 2;
+                break;
+            }
+            if (ipv4Next) {
+                return false;
+            }
+            int h = consumeRun(buf, j, Math.min(end, j + 5), HEXDIG);
+            if (h == j || h - j > 4) {
+                return false;
+            }
+            groups++;
+            j = h;
+            if (j == end) {
+                break;
+            }
+            if (buf.getByte(j) != ':' || j + 1 == end) {
+                return false;
+            }
+            j++;
+            if (buf.getByte(j) == ':') {
+                if (compressed) {
+                    return false;
+                }
+                compressed = true;
+                j++;
+                if (j < end && buf.getByte(j) == ':') {
+                    j++;
+                    ipv4Next = true;
+                }
+                if (j == end) {
+                    if (ipv4Next) {
+                        return false;
+                    }
+                    break;
+                }
+            }
+        }
+        return compressed ? groups <= 7 : groups == 8;
+    }
+
+    // ---- misc ---------------------------------------------------------------------------------
+
+    /** The index of the first {@code b} in {@code [start, end)}, or -1. */
+    static int indexOf(ByteBuf buf, int start, int end, byte b) {
+        for (int j = start; j < end; j++) {
+            if (buf.getByte(j) == b) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether {@code [start, end)} equals the ASCII {@code s}, ignoring ASCII case. */
+    static boolean equalsIgnoreCase(ByteBuf buf, int start, int end, String s) {
+        if (end - start != s.length()) {
+            return false;
+        }
+        for (int j = 0; j < s.length(); j++) {
+            int a = buf.getByte(start + j);
+            int b = s.charAt(j);
+            if (a != b && toLower(a) != toLower(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static int toLower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    }
+
+    /** {@code [start, end)} as an ASCII string (bytes from 0x80 become U+FFFD). */
+    static String ascii(ByteBuf buf, int start, int end) {
+        return buf.toString(start, end - start, StandardCharsets.US_ASCII);
+    }
+
+    /** {@code [start, end)} as a lower-case ASCII string; a {@code known} string is returned without copying. */
+    static String asciiLower(ByteBuf buf, int start, int end, String[] known) {
+        for (String k : known) {
+            if (equalsIgnoreCase(buf, start, end, k)) {
+                return k;
+            }
+        }
+        return Ascii.toLowerCase(ascii(buf, start, end));
+    }
+
+    /** {@code [start, end)} as an upper-case ASCII string; a {@code known} string is returned without copying. */
+    static String asciiUpper(ByteBuf buf, int start, int end, String[] known) {
+        for (String k : known) {
+            if (equalsIgnoreCase(buf, start, end, k)) {
+                return k;
+            }
+        }
+        return Ascii.toUpperCase(ascii(buf, start, end));
+    }
+
+    /** {@code [start, end)} as a string, the exact {@code known} string when the bytes match it. */
+    static String asciiExact(ByteBuf buf, int start, int end, String known) {
+        if (end - start == known.length()) {
+            boolean same = true;
+            for (int j = 0; j < known.length() && same; j++) {
+                same = buf.getByte(start + j) == known.charAt(j);
+            }
+            if (same) {
+                return known;
+            }
+        }
+        return ascii(buf, start, end);
+    }
+
+    /** Packs a byte range into one long: {@code start << 32 | end}. */
+    static long pack(int start, int end) {
+        return (long) start << 32 | (end & 0xFFFFFFFFL);
+    }
+}

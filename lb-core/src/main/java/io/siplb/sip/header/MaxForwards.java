@@ -1,0 +1,35 @@
+package io.siplb.sip.header;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The value of a Max-Forwards header (RFC 3261 §20.22): {@code 1*DIGIT}, 0 ~ 255.
+ *
+ * <p>RFC 3261 §20.22 does not bound the number, but every sender starts at 70 (§8.1.1.6) and a
+ * value above 255 is treated as malformed; leading zeros are allowed (RFC 4475 §3.1.1.1 wsinv
+ * writes {@code 0068}).
+ */
+public final class MaxForwards {
+
+    /** The largest value accepted. */
+    public static final int MAX = 255;
+
+    private MaxForwards() {
+    }
+
+    /**
+     * The value spanning {@code [start, end)} (leading and trailing LWS allowed), or -1 when it is
+     * not a number in 0 ~ 255. Never throws, never allocates, and reads nothing outside the range.
+     */
+    public static int parse(ByteBuf buf, int start, int end) {
+        if (!Abnf.inBounds(buf, start, end)) {
+            return -1;
+        }
+        int digitsStart = Abnf.consumeLws(buf, start, end);
+        int digitsEnd = Abnf.consumeRun(buf, digitsStart, end, Abnf.DIGIT);
+        if (Abnf.consumeLws(buf, digitsEnd, end) != end) {
+            return -1;
+        }
+        return (int) Abnf.decimal(buf, digitsStart, digitsEnd, MAX);
+    }
+}

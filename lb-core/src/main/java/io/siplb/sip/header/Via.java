@@ -1,0 +1,237 @@
+package io.siplb.sip.header;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One via-parm of a Via header (RFC 3261 §20.42, §25.1; RFC 3581 rport; RFC 5118 IPv6):
+ *
+ * <pre>
+ * via-parm      = sent-protocol LWS sent-by *( SEMI via-params )
+ * sent-protocol = protocol-name SLASH protocol-version SLASH transport
+ * sent-by       = host [ COLON port ]
+ * via-params    = via-ttl / via-maddr / via-received / via-branch / response-port / via-extension
+ * </pre>
+ *
+ * <p>What the response path reads is materialised at parse time: transport (upper case), the
+ * sent-by host as written, port, branch, received and rport. Everything else is reached through
+ * {@link #param} or the byte offsets, which are absolute indices into the buffer the value was
+ * parsed from: {@link #start()}/{@link #end()} bound the via-parm, {@link #sentByEnd()} is where a
+ * new parameter can be inserted, and {@link #paramRange} locates a parameter to replace.
+ *
+ * <p>Stricter than the ABNF's last alternative in one place: {@code received} must be an IPv4 or
+ * IPv6 address (with or without brackets, RFC 5118 §4.5), {@code rport} and {@code ttl} must be
+ * numbers in range, and {@code branch} must have a value. A Via that fails these is malformed,
+ * because the response path would otherwise send to an address nobody wrote.
+ */
+public final class Via {
+
+    private static final String[] TRANSPORTS = {"UDP", "TCP", "TLS", "SCTP", "TLS-SCTP", "WS", "WSS"};
+
+    private final String protocolName;
+    private final String protocolVersion;
+    private final String transport;
+    private final String host;
+    private final int port;
+    private final String branch;
+    private final String received;
+    private final int rport;
+    private final boolean hasRport;
+    private final Params params;
+    private final int start;
+    private final int end;
+    private final int sentByEnd;
+
+    private Via(String protocolName, String protocolVersion, String transport, String host, int port,
+                Params params, int start, int end, int sentByEnd) {
+        this.protocolName = protocolName;
+        this.protocolVersion = protocolVersion;
+        this.transport = transport;
+        this.host = host;
+        this.port = port;
+        this.params = params;
+        this.start = start;
+        this.end = end;
+        this.sentByEnd = sentByEnd;
+        this.branch = params.get("branch");
+        this.received = params.get("received");
+        String rp = params.get("rport");
+        this.hasRport = rp != null;
+        this.rport = rp == null || rp.isEmpty() ? -1 : Integer.parseInt(rp);
+    }
+
+    /**
+     * Parses one via-parm spanning {@code [start, end)} (leading and trailing LWS, including folded
+     * lines, are allowed); null when malformed. Never throws and reads nothing outside the range.
+     */
+    public static Via parse(ByteBuf buf, int start, int end) {
+        if (!Abnf.inBounds(buf, start, end)) {
+            return null;
+        }
+        int nameStart = Abnf.consumeLws(buf, start, end);
+        int nameEnd = Abnf.expectToken(buf, nameStart, end);
+        if (nameEnd < 0) {
+            return null;
+        }
+        int versionStart = Abnf.expectSlash(buf, nameEnd, end);
+        int versionEnd = versionStart < 0 ? -1 : Abnf.expectToken(buf, versionStart, end);
+        if (versionEnd < 0) {
+            return null;
+        }
+        int transportStart = Abnf.expectSlash(buf, versionEnd, end);
+        int transportEnd = transportStart < 0 ? -1 : Abnf.expectToken(buf, transportStart, end);
+        if (transportEnd < 0) {
+            return null;
+        }
+        int hostStart = Abnf.expectLws(buf, transportEnd, end);
+        int hostEnd = hostStart < 0 ? -1 : Abnf.consumeHost(buf, hostStart, end);
+        if (hostEnd < 0) {
+            return null;
+        }
+        int port = -1;
+        int sentByEnd = hostEnd;
+        int colon = Abnf.consumeSws(buf, hostEnd, end);
+        if (colon < end && buf.getByte(colon) == ':') {
+            int portStart = Abnf.consumeSws(buf, colon + 1, end);
+            int portEnd = Abnf.consumeRun(buf, portStart, end, Abnf.DIGIT);
+            port = Abnf.port(buf, portStart, portEnd);
+            if (port < 0) {
+                return null;
+            }
+            sentByEnd = portEnd;
+        }
+        Params params = Params.parseHeaderParams(buf, sentByEnd, end);
+        if (params == null || !knownParamsValid(buf, params)) {
+            return null;
+        }
+        int last = params.isEmpty() ? sentByEnd : (int) params.range(params.size() - 1);
+        return new Via(
+                Abnf.asciiExact(buf, nameStart, nameEnd, "SIP"),
+                Abnf.asciiExact(buf, versionStart, versionEnd, "2.0"),
+                Abnf.asciiUpper(buf, transportStart, transportEnd, TRANSPORTS),
+                Abnf.ascii(buf, hostStart, hostEnd),
+                port, params, nameStart, last, sentByEnd);
+    }
+
+    private static boolean knownParamsValid(ByteBuf buf, Params params) {
+        for (int i = 0; i < params.size(); i++) {
+            String v = params.value(i);
+            int valueEnd = (int) params.range(i);
+            int valueStart = valueEnd - v.length();
+            boolean ok = switch (params.name(i)) {
+                case "branch" -> !v.isEmpty() && Abnf.consumeToken(buf, valueStart, valueEnd) == valueEnd;
+                case "received" -> isIpAddress(buf, valueStart, valueEnd);
+                // RFC 3581 §4: response-port = "rport" [EQUAL 1*DIGIT]
+                case "rport" -> v.isEmpty() || Abnf.port(buf, valueStart, valueEnd) >= 0;
+                // ttl = 1*3DIGIT ; 0 to 255
+                case "ttl" -> v.length() <= 3 && Abnf.decimal(buf, valueStart, valueEnd, 255) >= 0;
+                case "maddr" -> Abnf.isHost(buf, valueStart, valueEnd);
+                default -> true;
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // RFC 3261: via-received = "received" EQUAL (IPv4address / IPv6address); RFC 5118 §4.5 notes
+    // that implementations also write the IPv6 address as a reference, so accept both forms.
+    private static boolean isIpAddress(ByteBuf buf, int start, int end) {
+        return start < end && (Abnf.isIpv4Address(buf, start, end) || Abnf.isIpv6Address(buf, start, end)
+                || Abnf.isIpv6Reference(buf, start, end));
+    }
+
+    /** protocol-name, as written ("SIP"). */
+    public String protocolName() {
+        return protocolName;
+    }
+
+    /** protocol-version, as written ("2.0"). */
+    public String protocolVersion() {
+        return protocolVersion;
+    }
+
+    /** The transport in upper case: "UDP", "TCP", "TLS", "SCTP", "TLS-SCTP", "WS", "WSS", or another token. */
+    public String transport() {
+        return transport;
+    }
+
+    /** The sent-by host as written: a hostname, an IPv4 address, or an IPv6 reference with brackets. */
+    public String host() {
+        return host;
+    }
+
+    /** Whether the sent-by host is an IPv6 reference. */
+    public boolean ipv6() {
+        return host.charAt(0) == '[';
+    }
+
+    /** The sent-by port, or -1 when absent. */
+    public int port() {
+        return port;
+    }
+
+    /** sent-by as a value. */
+    public HostPort sentBy() {
+        return new HostPort(host, port);
+    }
+
+    /** The branch parameter, or null when absent. */
+    public String branch() {
+        return branch;
+    }
+
+    /** The received parameter as written (IPv6 with or without brackets), or null when absent. */
+    public String received() {
+        return received;
+    }
+
+    /** Whether an rport parameter is present, with or without a value (RFC 3581 §4). */
+    public boolean hasRport() {
+        return hasRport;
+    }
+
+    /** The rport value, or -1 when it is absent or has no value. */
+    public int rport() {
+        return rport;
+    }
+
+    /** A parameter's value as written: null when absent, "" when it has no value. Names are case-insensitive. */
+    public String param(String name) {
+        return params.get(name);
+    }
+
+    /** All parameters in order. */
+    public Params params() {
+        return params;
+    }
+
+    /** Absolute index of the first byte of the via-parm (the protocol name). */
+    public int start() {
+        return start;
+    }
+
+    /** Absolute index after the last byte of the via-parm (trailing LWS excluded). */
+    public int end() {
+        return end;
+    }
+
+    /** Absolute index after sent-by (after the port when present): where a new parameter can be inserted. */
+    public int sentByEnd() {
+        return sentByEnd;
+    }
+
+    /**
+     * The packed absolute range ({@code start << 32 | end}) of the first {@code ;name[=value]}
+     * called {@code name}, from its ";" to the end of its value, or -1 when absent.
+     */
+    public long paramRange(String name) {
+        return params.rangeOf(name);
+    }
+
+    @Override
+    public String toString() {
+        return protocolName + '/' + protocolVersion + '/' + transport + ' ' + host + (port < 0 ? "" : ":" + port)
+                + params;
+    }
+}

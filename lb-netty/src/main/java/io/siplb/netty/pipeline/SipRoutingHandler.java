@@ -1,0 +1,132 @@
+package io.siplb.netty.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramChannel;
+import io.siplb.netty.pipeline.SipCounters.Event;
+import io.siplb.route.Decision;
+import io.siplb.route.Drop;
+import io.siplb.route.DropReason;
+import io.siplb.route.Forward;
+import io.siplb.route.LocalResponse;
+import io.siplb.route.Respond;
+import io.siplb.route.ResponseRouter;
+import io.siplb.route.Router;
+import io.siplb.route.RoutingView;
+import io.siplb.route.Source;
+import io.siplb.sip.SipMessage;
+import io.siplb.sip.SipRequest;
+import io.siplb.sip.SipResponse;
+import io.siplb.sip.edit.MessageSplicer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Asks lb-core what to do with each {@link SipInbound} and does it (DESIGN "Data flow"):
+ * requests go to {@link Router}, responses to {@link ResponseRouter}, and the {@link Decision}
+ * is carried out here: {@link Forward} splices the edits into the received bytes and sends them;
+ * {@link Respond} encodes a local response and sends it back to the source; {@link Drop} is
+ * counted. This is the only place the pipeline touches routing, and it knows no SIP rules.
+ *
+ * <p>Each message is routed against one {@link RoutingView} snapshot, read once. The message is
+ * released when it has been handled, whatever happened. Writes to the channel the message came
+ * in on are flushed once per read batch in {@link #channelReadComplete} (one syscall batch per
+ * epoll wake-up, as Netty's datagram examples do).
+ *
+ * <p>A {@code RuntimeException} from the core is a bug, not bad input (bad input is a
+ * {@code Drop} or a {@code Respond}); it is counted and the message dropped, so one bad message
+ * cannot take the pipeline down. The first one is logged with its stack trace, later ones only
+ * counted: never a log line per message.
+ *
+ * <p>Stateless and {@link Sharable}: one instance serves every UDP socket and TCP connection.
+ */
+@Sharable
+public final class SipRoutingHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(SipRoutingHandler.class);
+
+    private final Router router;
+    private final ResponseRouter responses;
+    private final Supplier<RoutingView> view;
+    private final Sender sender;
+    private final SipCounters counters;
+    private final AtomicBoolean loggedInternalError = new AtomicBoolean();
+
+    /**
+     * @param view the current routing snapshot, e.g. {@code AtomicReference::get}; read once per request
+     */
+    public SipRoutingHandler(Router router, ResponseRouter responses, Supplier<RoutingView> view,
+                             Sender sender, SipCounters counters) {
+        this.router = requireNonNull(router, "router");
+        this.responses = requireNonNull(responses, "responses");
+        this.view = requireNonNull(view, "view");
+        this.sender = requireNonNull(sender, "sender");
+        this.counters = requireNonNull(counters, "counters");
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof SipInbound)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        SipInbound inbound = (SipInbound) msg;
+        SipMessage message = inbound.message();
+        try {
+            Decision decision = message instanceof SipRequest
+                    ? router.route((SipRequest) message, inbound.source(), view.get())
+                    : responses.route((SipResponse) message, inbound.source());
+            carryOut(ctx, message, inbound.source(), decision);
+        } catch (RuntimeException e) {
+            counters.count(Event.INTERNAL_ERROR);
+            if (loggedInternalError.compareAndSet(false, true)) {
+                log.error("Routing failed (a bug; later failures are only counted): {}", message, e);
+            }
+        } finally {
+            message.release();
+        }
+    }
+
+    private void carryOut(ChannelHandlerContext ctx, SipMessage message, Source source, Decision decision) {
+        if (decision instanceof Forward) {
+            Forward forward = (Forward) decision;
+            // the splice holds its own references to the received bytes; the message is released after
+            ByteBuf out = MessageSplicer.splice(message, forward.edits(), ctx.alloc());
+            sender.send(ctx.channel(), forward.target(), out);
+            counters.count(Event.FORWARDED);
+        } else if (decision instanceof Respond) {
+            if (!(message instanceof SipRequest)) {
+                counters.drop(DropReason.INVALID_RESPONSE); // responses are never answered
+                return;
+            }
+            ByteBuf out = LocalResponse.encode((SipRequest) message, (Respond) decision, source, ctx.alloc());
+            sender.reply(ctx.channel(), source, out);
+            counters.count(Event.RESPONDED);
+        } else {
+            counters.drop(((Drop) decision).reason());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A peer resetting its connection, an ICMP error on a socket: routine on the Internet.
+        counters.count(Event.IO_ERROR);
+        log.debug("I/O error on {}", ctx.channel(), cause);
+        if (!(ctx.channel() instanceof DatagramChannel)) {
+            ctx.close(); // a stream in an unknown state cannot be trusted to stay in step
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.siplb.netty.stream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelInitializer;
+import io.siplb.netty.pipeline.SipCounters;
+import io.siplb.route.Transport;
+import io.siplb.sip.SipLimits;
+
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The pipeline of every TCP connection, accepted from a client or opened to a backend: an id in
+ * the {@link ConnectionTable}, a {@link SipStreamDecoder} of its own, then the shared routing
+ * handler. Both directions share it because either side may send requests and responses over a
+ * connection once it exists (RFC 3261 §18).
+ */
+@Sharable
+public final class StreamInitializer extends ChannelInitializer<Channel> {
+
+    private final ConnectionTable connections;
+    private final SipLimits limits;
+    private final SipCounters counters;
+    private final Supplier<? extends ChannelHandler> routing;
+
+    /**
+     * @param routing the shared routing handler; supplied, not given, because that handler's sender
+     *                opens backend connections with this initializer, and one of the two has to
+     *                be made first. It is asked for when a connection is set up, long after start.
+     */
+    public StreamInitializer(ConnectionTable connections, SipLimits limits, SipCounters counters,
+                             Supplier<? extends ChannelHandler> routing) {
+        this.connections = requireNonNull(connections, "connections");
+        this.limits = requireNonNull(limits, "limits");
+        this.counters = requireNonNull(counters, "counters");
+        this.routing = requireNonNull(routing, "routing");
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        connections.register(ch);
+        ch.pipeline().addLast("sip-framer", new SipStreamDecoder(Transport.TCP, limits, counters));
+        ch.pipeline().addLast("sip-routing", routing.get());
+    }
+}
