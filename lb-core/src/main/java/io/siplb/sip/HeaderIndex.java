@@ -10,8 +10,7 @@ import java.util.Arrays;
  * Where each header value of a message is, as absolute offsets into its buffer, found in one
  * pass over the header section without creating a String.
  *
- * <p>One entry per header <em>value</em>: Via, Route, Record-Route, Path, Service-Route and
- * Contact lines are split on commas outside quoted strings and &lt;&gt; (RFC 3261 §7.3.1 lets
+ * <p>One entry per header <em>value</em>: Via, Route, Record-Route, Path and Contact lines are split on commas outside quoted strings and &lt;&gt; (RFC 3261 §7.3.1 lets
  * such values be combined into one line); every other header gives one entry per line,
  * because commas may be part of their values (Date, WWW-Authenticate). A field continues over
  * following lines that begin with SP or HTAB (line folding, RFC 3261 §7.3.1); the value range
@@ -37,16 +36,12 @@ final class HeaderIndex {
 
     private int[] entries = new int[16 * STRIDE];
     private int size;
-    /** Per HeaderName ordinal: first entry, last entry, count. */
-    private final int[] first = new int[HeaderName.count()];
-    private final int[] last = new int[HeaderName.count()];
-    private final int[] counts = new int[HeaderName.count()];
+    /** Per HeaderName ordinal n: [3n] first entry + 1, [3n+1] last entry + 1 (0 = none), [3n+2] count. */
+    private final int[] byName = new int[3 * HeaderName.count()];
     private int headersEnd = -1;
     private long contentLength = -1;
 
     HeaderIndex() {
-        Arrays.fill(first, -1);
-        Arrays.fill(last, -1);
     }
 
     /**
@@ -80,41 +75,46 @@ final class HeaderIndex {
                 return new ParseFailure(ParseError.CONTINUATION_WITHOUT_HEADER, i);
             }
             int lineStart = i;
-            int j = i;
-            while (j < end && Chars.isToken(buf.getByte(j))) {
-                j++;
-            }
-            int nameEnd = j;
-            if (nameEnd == lineStart) {
-                return new ParseFailure(ParseError.MALFORMED_HEADER, j);
-            }
-            // HCOLON = *( SP / HTAB ) ":" SWS
-            while (j < end && Chars.isWsp(buf.getByte(j))) {
-                j++;
-            }
-            if (j >= end) {
+            // the physical line's end and its colon are found with word-at-a-time searches;
+            // the name's bytes are then read once, by the lookup (known names) or the token
+            // check (unknown ones)
+            int lf = buf.indexOf(lineStart, end, LF);
+            if (lf < 0) {
                 return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end);
             }
-            if (buf.getByte(j) != ':') {
-                return new ParseFailure(ParseError.MALFORMED_HEADER, j);
+            int colon = buf.indexOf(lineStart, lf, (byte) ':');
+            if (colon < 0) {
+                return new ParseFailure(ParseError.MALFORMED_HEADER, afterNameAndWsp(buf, lineStart, lf));
             }
-            j++;
-            // the logical line ends at the first CRLF not followed by SP/HTAB
-            int lf;
-            int p = j;
-            while (true) {
-                lf = buf.indexOf(p, end, LF);
-                if (lf < 0) {
-                    return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end);
+            // HCOLON = *( SP / HTAB ) ":" SWS
+            int nameEnd = colon;
+            while (nameEnd > lineStart && Chars.isWsp(buf.getByte(nameEnd - 1))) {
+                nameEnd--;
+            }
+            HeaderName name = HeaderName.lookup(buf, lineStart, nameEnd - lineStart);
+            if (name == HeaderName.OTHER) {
+                for (int k = lineStart; k < nameEnd; k++) {
+                    if (!Chars.isToken(buf.getByte(k))) {
+                        return new ParseFailure(ParseError.MALFORMED_HEADER, k);
+                    }
                 }
+                if (nameEnd == lineStart) {
+                    return new ParseFailure(ParseError.MALFORMED_HEADER, lineStart);
+                }
+            }
+            int j = colon + 1;
+            // the logical line ends at the first CRLF not followed by SP/HTAB
+            while (true) {
                 if (buf.getByte(lf - 1) != CR) {
                     return new ParseFailure(ParseError.BARE_LINE_BREAK, lf);
                 }
-                if (lf + 1 < end && Chars.isWsp(buf.getByte(lf + 1))) {
-                    p = lf + 1;
-                    continue;
+                if (lf + 1 >= end || !Chars.isWsp(buf.getByte(lf + 1))) {
+                    break;
                 }
-                break;
+                lf = buf.indexOf(lf + 1, end, LF);
+                if (lf < 0) {
+                    return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end);
+                }
             }
             int lineEnd = lf + 1;
             if (lineEnd - lineStart > limits.maxLineBytes()) {
@@ -128,7 +128,6 @@ final class HeaderIndex {
             while (ve > vs && Chars.isLws(buf.getByte(ve - 1))) {
                 ve--;
             }
-            HeaderName name = HeaderName.lookup(buf, lineStart, nameEnd - lineStart);
             ParseFailure failure;
             if (name.isCommaSeparated()) {
                 failure = addSplit(buf, name, lineStart, nameEnd, vs, ve, lineEnd, limits);
@@ -145,9 +144,24 @@ final class HeaderIndex {
         }
     }
 
+    /** Where a line without colon stops looking like {@code token *WSP ":"}: for the error offset. */
+    private static int afterNameAndWsp(ByteBuf buf, int k, int lf) {
+        while (k < lf && Chars.isToken(buf.getByte(k))) {
+            k++;
+        }
+        while (k < lf && Chars.isWsp(buf.getByte(k))) {
+            k++;
+        }
+        return k;
+    }
+
     /** Splits a list header on commas outside quotes and angle brackets. */
     private ParseFailure addSplit(ByteBuf buf, HeaderName name, int lineStart, int nameEnd,
                                   int vs, int ve, int lineEnd, SipLimits limits) {
+        if (buf.indexOf(vs, ve, (byte) ',') < 0) {
+            // the common case, one value per line: no need to read it byte by byte
+            return add(name, lineStart, nameEnd, vs, ve, lineEnd, limits);
+        }
         boolean quoted = false;
         boolean angle = false;
         int segment = vs;
@@ -205,14 +219,15 @@ final class HeaderIndex {
         e[base + LINE_START] = lineStart;
         e[base + LINE_END] = lineEnd;
         e[base + NEXT] = -1;
-        int n = name.ordinal();
-        if (last[n] >= 0) {
-            e[last[n] * STRIDE + NEXT] = size;
+        int n = 3 * name.ordinal();
+        int[] b = byName;
+        if (b[n + 1] > 0) {
+            e[(b[n + 1] - 1) * STRIDE + NEXT] = size;
         } else {
-            first[n] = size;
+            b[n] = size + 1;
         }
-        last[n] = size;
-        counts[n]++;
+        b[n + 1] = size + 1;
+        b[n + 2]++;
         size++;
         return null;
     }
@@ -296,11 +311,11 @@ final class HeaderIndex {
     }
 
     int first(HeaderName name) {
-        return first[name.ordinal()];
+        return byName[3 * name.ordinal()] - 1;
     }
 
     int count(HeaderName name) {
-        return counts[name.ordinal()];
+        return byName[3 * name.ordinal() + 2];
     }
 
     private int get(int h, int field) {

@@ -127,11 +127,13 @@ public enum HeaderName {
         return compact;
     }
 
-    /** Whether RFC 3261 §7.3.1 lets this header's values be combined with commas into one line
-     *  and the index splits them: Via, Route, Record-Route, Path, Contact (and Service-Route). */
+    /**
+     * Whether the message index splits this header's lines on top-level commas (RFC 3261
+     * §7.3.1 lets such values be combined into one line): Via, Route, Record-Route, Path and
+     * Contact, the headers routing reads value by value.
+     */
     public boolean isCommaSeparated() {
-        return this == VIA || this == ROUTE || this == RECORD_ROUTE || this == PATH
-                || this == CONTACT || this == SERVICE_ROUTE;
+        return this == VIA || this == ROUTE || this == RECORD_ROUTE || this == PATH || this == CONTACT;
     }
 
     /**

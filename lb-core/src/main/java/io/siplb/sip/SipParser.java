@@ -83,51 +83,29 @@ public final class SipParser {
     /** Request-Line = Method SP Request-URI SP SIP-Version CRLF. */
     private static ParseResult parseRequest(ByteBuf buf, int i, int cr, int end, SipLimits limits,
                                             Framing framing, HeaderIndex index) {
-        int methodEnd = i;
-        while (methodEnd < cr && Chars.isToken(buf.getByte(methodEnd))) {
-            methodEnd++;
-        }
-        if (methodEnd == cr) {
-            return ParseResult.failure(ParseError.MALFORMED_START_LINE, cr);
-        }
-        byte after = buf.getByte(methodEnd);
-        if (after != SP) {
-            return ParseResult.failure(Chars.isWsp(after) && methodEnd > i
-                    ? ParseError.EXTRA_WHITESPACE_IN_START_LINE : ParseError.BAD_METHOD, methodEnd);
-        }
-        if (methodEnd == i) {
-            return ParseResult.failure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, i);
-        }
-        if (Chars.isWsp(buf.getByte(cr - 1))) {
-            return ParseResult.failure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, cr - 1);
-        }
+        // the two SPs are found with word-at-a-time searches; only the method and the version
+        // are read byte by byte
+        int methodEnd = buf.indexOf(i, cr, SP);
         int uriStart = methodEnd + 1;
-        int lastSp = cr - 1;
-        while (lastSp > methodEnd && buf.getByte(lastSp) != SP) {
-            lastSp--;
+        int uriEnd = methodEnd < 0 ? -1 : buf.indexOf(uriStart, cr, SP);
+        if (uriEnd < 0 || buf.indexOf(uriEnd + 1, cr, SP) >= 0 || Chars.isWsp(buf.getByte(cr - 1))) {
+            return ParseResult.failure(requestLineFailure(buf, i, cr));
         }
-        if (lastSp == methodEnd) {
-            return ParseResult.failure(ParseError.MALFORMED_START_LINE, cr); // no SIP-Version
+        for (int k = i; k < methodEnd; k++) {
+            if (!Chars.isToken(buf.getByte(k))) {
+                return ParseResult.failure(ParseError.BAD_METHOD, k);
+            }
         }
-        int uriEnd = lastSp;
-        if (uriStart == uriEnd || Chars.isWsp(buf.getByte(uriStart))) {
-            return ParseResult.failure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, uriStart);
+        if (methodEnd == i || uriEnd == uriStart) {
+            return ParseResult.failure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, methodEnd == i ? i : uriStart);
         }
-        if (Chars.isWsp(buf.getByte(uriEnd - 1))) {
-            return ParseResult.failure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, uriEnd - 1);
-        }
-        int versionFailure = checkVersion(buf, lastSp + 1, cr);
+        int versionFailure = checkVersion(buf, uriEnd + 1, cr);
         if (versionFailure >= 0) {
             return ParseResult.failure(versionFailure == 0
-                    ? ParseError.UNSUPPORTED_VERSION : ParseError.MALFORMED_START_LINE, lastSp + 1);
+                    ? ParseError.UNSUPPORTED_VERSION : ParseError.MALFORMED_START_LINE, uriEnd + 1);
         }
         if (buf.getByte(uriStart) == '<') {
             return ParseResult.failure(ParseError.REQUEST_URI_IN_ANGLE_BRACKETS, uriStart);
-        }
-        for (int k = uriStart; k < uriEnd; k++) {
-            if (Chars.isWsp(buf.getByte(k))) {
-                return ParseResult.failure(ParseError.WHITESPACE_IN_REQUEST_URI, k);
-            }
         }
         ParseFailure failure = index.scan(buf, cr + 2, end, limits);
         if (failure != null) {
@@ -142,6 +120,50 @@ public final class SipParser {
         SipMethod method = SipMethod.lookup(buf, i, methodEnd - i);
         return ParseResult.success(new SipRequest(buf, index, bodyStart, bodyLength,
                 method, i, methodEnd, uriStart, uriEnd));
+    }
+
+    /**
+     * Why a Request-Line does not split into exactly three SP-separated elements: the slow path,
+     * run only for bad lines, so it may read byte by byte.
+     */
+    private static ParseFailure requestLineFailure(ByteBuf buf, int i, int cr) {
+        int methodEnd = i;
+        while (methodEnd < cr && Chars.isToken(buf.getByte(methodEnd))) {
+            methodEnd++;
+        }
+        if (methodEnd == cr) {
+            return new ParseFailure(ParseError.MALFORMED_START_LINE, cr);
+        }
+        byte after = buf.getByte(methodEnd);
+        if (methodEnd == i && after == SP) {
+            return new ParseFailure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, i);
+        }
+        if (after != SP) {
+            return new ParseFailure(Chars.isWsp(after) && methodEnd > i
+                    ? ParseError.EXTRA_WHITESPACE_IN_START_LINE : ParseError.BAD_METHOD, methodEnd);
+        }
+        if (Chars.isWsp(buf.getByte(cr - 1))) {
+            return new ParseFailure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, cr - 1);
+        }
+        int lastSp = cr - 1;
+        while (lastSp > methodEnd && buf.getByte(lastSp) != SP) {
+            lastSp--;
+        }
+        if (lastSp == methodEnd) {
+            return new ParseFailure(ParseError.MALFORMED_START_LINE, cr); // no SIP-Version
+        }
+        int uriStart = methodEnd + 1;
+        if (uriStart == lastSp || Chars.isWsp(buf.getByte(uriStart))) {
+            return new ParseFailure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, uriStart);
+        }
+        if (Chars.isWsp(buf.getByte(lastSp - 1))) {
+            return new ParseFailure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, lastSp - 1);
+        }
+        if (buf.getByte(uriStart) == '<') {
+            return new ParseFailure(ParseError.REQUEST_URI_IN_ANGLE_BRACKETS, uriStart);
+        }
+        // one SP inside the URI, none doubled: LWS in the Request-URI (RFC 4475 §3.1.2.8)
+        return new ParseFailure(ParseError.WHITESPACE_IN_REQUEST_URI, buf.indexOf(uriStart, lastSp, SP));
     }
 
     /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF. */

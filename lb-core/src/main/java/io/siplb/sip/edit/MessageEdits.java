@@ -57,7 +57,7 @@ public final class MessageEdits {
     private final SipMessage message;
     private final int messageStart;
     private final int messageEnd;
-    private final HeaderWriter bytes = new HeaderWriter(128);
+    private final HeaderWriter bytes = new HeaderWriter(256); // a proxy adds ~170 bytes
     private int[] rows = new int[INITIAL_EDITS * STRIDE];
     private int size;
     // Scratch for prepare(): settled ranges (start, end pairs) and the splice order.
