@@ -102,6 +102,10 @@ public record HealthPolicy(
     /** Largest {@code rise} and {@code fall}: beyond it a threshold is a misunderstanding. */
     public static final int MAX_THRESHOLD = 100;
 
+    // declared before DEFAULTS: the constructor that builds DEFAULTS reads them
+    private static final Duration MAX_INTERVAL = Duration.ofHours(1);
+    private static final Duration MAX_RETRY_AFTER_CAP = Duration.ofDays(1);
+
     /** Every value at its default. */
     public static final HealthPolicy DEFAULTS = new HealthPolicy(DEFAULT_ENABLED, DEFAULT_INTERVAL,
             DEFAULT_TIMEOUT, DEFAULT_JITTER, DEFAULT_RISE, DEFAULT_FALL, DEFAULT_ALIVE_CODES,
@@ -110,9 +114,6 @@ public record HealthPolicy(
 
     /** The defaults with health checking off: every backend up, nothing probed. */
     public static final HealthPolicy DISABLED = DEFAULTS.withEnabled(false);
-
-    private static final Duration MAX_INTERVAL = Duration.ofHours(1);
-    private static final Duration MAX_RETRY_AFTER_CAP = Duration.ofDays(1);
 
     /** Validates; the message says what was expected. */
     public HealthPolicy {

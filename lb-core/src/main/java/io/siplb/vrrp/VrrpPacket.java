@@ -125,9 +125,13 @@ public record VrrpPacket(int vrid, int priority, int maxAdverIntervalCentis, Lis
     public byte[] encode(InetAddress source) {
         byte[] bytes = new byte[encodedLength(source)];
         ByteBuf out = Unpooled.wrappedBuffer(bytes);
-        out.writerIndex(0);
-        encode(out, source);
-        return bytes;
+        try {
+            out.writerIndex(0);
+            encode(out, source);
+            return bytes;
+        } finally {
+            out.release();
+        }
     }
 
     /** {@link #decode(ByteBuf, InetAddress, InetAddress)} of a packet sent to the VRRP group. */
@@ -137,7 +141,12 @@ public record VrrpPacket(int vrid, int priority, int maxAdverIntervalCentis, Lis
 
     /** {@link #decode(ByteBuf, InetAddress)} of a whole array. */
     public static VrrpDecodeResult decode(byte[] in, InetAddress source) {
-        return decode(Unpooled.wrappedBuffer(requireNonNull(in, "in")), source);
+        ByteBuf buf = Unpooled.wrappedBuffer(requireNonNull(in, "in"));
+        try {
+            return decode(buf, source); // the packet copies what it keeps
+        } finally {
+            buf.release();
+        }
     }
 
     /**

@@ -12,6 +12,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
@@ -38,7 +40,16 @@ class VrrpPacketProperties {
     void decodeNeverThrowsOnPlausibleAdvertisements(@ForAll("plausible") byte[] bytes, @ForAll boolean ipv6,
                                                     @ForAll boolean fixChecksum) {
         InetAddress source = ipv6 ? V6 : V4;
-        assertDecodes(fixChecksum && bytes.length >= 8 ? VrrpPacketTest.withChecksum(bytes, source) : bytes, source);
+        VrrpDecodeResult result = assertDecodes(
+                fixChecksum && bytes.length >= 8 ? VrrpPacketTest.withChecksum(bytes, source) : bytes, source);
+
+        Statistics.label("outcome").collect(result.isSuccess() ? "success" : result.error().name());
+        Statistics.label("outcome").coverage(coverage -> {
+            coverage.check("success").percentage(p -> p > 5);
+            for (VrrpDecodeError error : VrrpDecodeError.values()) {
+                coverage.check(error.name()).count(n -> n > 0);
+            }
+        });
     }
 
     @Property(tries = 2_000)
@@ -75,31 +86,47 @@ class VrrpPacketProperties {
 
     @Provide
     Arbitrary<byte[]> plausible() {
-        Arbitrary<Integer> count = Arbitraries.integers().between(0, 20);
-        Arbitrary<Integer> addressBytes = Arbitraries.integers().between(0, 20 * 16 + 3);
-        Arbitrary<byte[]> noise = Arbitraries.bytes().array(byte[].class).ofSize(8 + 20 * 16 + 3);
         Arbitrary<Byte> first = Arbitraries.of((byte) 0x31, (byte) 0x31, (byte) 0x31, (byte) 0x21, (byte) 0x32);
-        return Combinators.combine(first, count, addressBytes, noise).as((f, c, n, b) -> {
-            byte[] out = new byte[Math.min(b.length, 8 + n)];
+        Arbitrary<Integer> count = Arbitraries.integers().between(0, 20);
+        Arbitrary<Integer> addressLength = Arbitraries.of(4, 16);
+        Arbitrary<Integer> slack = Arbitraries.frequency(
+                Tuple.of(6, 0), Tuple.of(1, -1), Tuple.of(1, 1),
+                Tuple.of(1, 4), Tuple.of(1, -7));
+        Arbitrary<byte[]> noise = Arbitraries.bytes().array(byte[].class).ofSize(8 + 20 * 16 + 4);
+        Arbitrary<Boolean> zeroInterval = Arbitraries.integers().between(0, 9).map(i -> i == 0);
+        return Combinators.combine(first, count, addressLength, slack, zeroInterval, noise).as((f, c, a, d, z, b) -> {
+            byte[] out = new byte[Math.max(0, Math.min(b.length, 8 + c * a + d))];
             System.arraycopy(b, 0, out, 0, out.length);
-            out[0] = f;
+            if (out.length > 0) {
+                out[0] = f;
+            }
             if (out.length > 3) {
                 out[3] = (byte) (int) c;
+            }
+            if (z && out.length > 5) {
+                out[4] &= (byte) 0xF0; // keep the reserved bits, zero the interval
+                out[5] = 0;
             }
             return out;
         });
     }
 
-    private static void assertDecodes(byte[] bytes, InetAddress source) {
+    private static VrrpDecodeResult assertDecodes(byte[] bytes, InetAddress source) {
         // A buffer of exactly the packet's capacity: a read outside it throws.
         ByteBuf buf = Unpooled.wrappedBuffer(bytes);
-        VrrpDecodeResult result = VrrpPacket.decode(buf, source);
+        VrrpDecodeResult result;
+        try {
+            result = VrrpPacket.decode(buf, source);
+        } finally {
+            buf.release();
+        }
         assertThat(result).isNotNull();
         assertThat(result.isSuccess()).isEqualTo(result.error() == null);
         if (result.isSuccess()) {
             assertThat(result.packet().vrid()).isBetween(1, 255);
             assertThat(bytes.length).isEqualTo(result.packet().encodedLength(source));
         }
+        return result;
     }
 
     private static byte[] concat(byte[]... parts) {

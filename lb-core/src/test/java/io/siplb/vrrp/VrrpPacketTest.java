@@ -256,8 +256,9 @@ class VrrpPacketTest {
         byte[] b = bytes.clone();
         b[6] = 0;
         b[7] = 0;
-        int checksum = VrrpChecksum.compute(Unpooled.wrappedBuffer(b), 0, b.length, source,
-                VrrpPacket.groupOf(source));
+        ByteBuf buf = Unpooled.wrappedBuffer(b);
+        int checksum = VrrpChecksum.compute(buf, 0, b.length, source, VrrpPacket.groupOf(source));
+        buf.release();
         b[6] = (byte) (checksum >>> 8);
         b[7] = (byte) checksum;
         return b;

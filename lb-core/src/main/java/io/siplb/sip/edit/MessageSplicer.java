@@ -9,151 +9,78 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Applies {@link MessageEdits} to the bytes a message arrived in, without copying them: the
- * result is a {@link CompositeByteBuf} of retained slices of the original around the new bytes
- * (STYLE.md principle 4). A proxy changes 3–6 short ranges of a message of about a kilobyte,
- * so splicing moves a few dozen bytes where a rebuild would copy them all, and bytes the
- * proxy does not touch (a binary body, a header it cannot parse) go out exactly as they came in.
+ * Applies {@link MessageEdits} to the bytes a message arrived in without rebuilding it
+ * (STYLE.md principle 4): the result is a {@link CompositeByteBuf} of retained slices of the
+ * original around one small buffer of new bytes. Bytes the proxy does not touch (a binary
+ * body, a header it cannot parse) go out exactly as they came in.
+ *
+ * <p>Only unchanged runs of at least {@link #MIN_SHARED_RUN} bytes are shared as slices; a
+ * shorter run between two edits (the start line before our Via, the {@code ;branch=…} between
+ * {@code rport} and {@code received}) is copied into the new-bytes buffer next to the edits
+ * around it. A composite component costs about as much as copying a few hundred bytes (a
+ * retained slice, a component entry, two atomic reference count updates), so sharing a short
+ * run would be slower than copying it and would give the transport more, smaller iovecs.
+ * For the proxy's rewrite of a 900-byte INVITE that means two components (the rewritten
+ * head, then the untouched rest and the body) instead of nine; see
+ * {@code MessageSplicerBenchmark}.
  *
  * <p>Buffer ownership: the message keeps its own reference and must still be released by its
- * owner; the returned buffer holds references of its own and is owned by the caller. On any
+ * owner; the returned buffer holds references of its own and belongs to the caller. On any
  * failure nothing is left retained.
  *
- * <p>The new bytes of all edits go into one small buffer from the allocator, of the same
- * kind as the message's (direct or heap), so that a direct message gives an all-direct
- * composite which a native transport can send with one gathering write ({@code sendmsg}
- * with an iovec per component) instead of merging it first.
+ * <p>The new-bytes buffer comes from the allocator and is of the same kind as the message's
+ * (direct or heap), so a direct message gives an all-direct composite, which a native
+ * transport sends with one gathering write ({@code sendmsg} with an iovec per component)
+ * instead of merging it first.
  *
  * <p>Poor fit: a transport that needs one contiguous array; use {@link #copy} there (it is
  * also the baseline the splice is benchmarked against).
  */
 public final class MessageSplicer {
 
+    /**
+     * Unchanged runs shorter than this are copied rather than shared: 256 bytes, a little more
+     * than what copying costs as much as one composite component, measured on a 2-core EPYC
+     * (benchmarks/README.md).
+     */
+    public static final int MIN_SHARED_RUN = 256;
+
     private MessageSplicer() {}
 
     /**
-     * The bytes of {@code message} with {@code edits} applied, as retained slices of the
-     * original plus the new bytes. With no edits, a retained slice of the message.
+     * The bytes of {@code message} with {@code edits} applied: unchanged runs of at least
+     * {@link #MIN_SHARED_RUN} bytes as retained slices of the original, everything else in one
+     * new buffer. With no edits, a retained slice of the message; with no long unchanged run,
+     * the new buffer alone.
      *
      * @throws IllegalArgumentException if {@code edits} belong to another message, or two
      *         edits overlap once value removals are widened to their commas
      */
     public static ByteBuf splice(SipMessage message, MessageEdits edits, ByteBufAllocator alloc) {
-        ByteBuf content = checkedContent(message, edits, alloc);
-        int base = edits.messageStart();
-        int limit = edits.messageEnd();
-        if (edits.isEmpty()) {
-            return content.retainedSlice(base, limit - base);
-        }
-        int components = edits.prepare();
-
-        ByteBuf added = null;
-        CompositeByteBuf out = alloc.compositeBuffer(Math.max(1, components));
-        boolean success = false;
-        try {
-            int total = edits.payloadTotal();
-            if (total > 0) {
-                added = newBuffer(alloc, content, total);
-                added.writeBytes(edits.payloadBytes(), 0, total);
-            }
-            int pos = base;
-            // New bytes of consecutive edits that also lie back to back in `added` (lines
-            // inserted at one offset in the order they were added) go out as one slice.
-            int runStart = -1;
-            int runEnd = -1;
-            for (int k = 0, n = edits.size(); k < n; k++) {
-                int i = edits.ordered(k);
-                int start = edits.finalStart(i);
-                if (start < 0) {
-                    continue;
-                }
-                if (start > pos) {
-                    if (runStart >= 0) {
-                        out.addComponent(true, added.retainedSlice(runStart, runEnd - runStart));
-                        runStart = -1;
-                    }
-                    out.addComponent(true, content.retainedSlice(pos, start - pos));
-                }
-                int length = edits.payloadLength(i);
-                if (length > 0) {
-                    int offset = edits.payloadOffset(i);
-                    if (runStart >= 0 && offset == runEnd) {
-                        runEnd += length;
-                    } else {
-                        if (runStart >= 0) {
-                            out.addComponent(true, added.retainedSlice(runStart, runEnd - runStart));
-                        }
-                        runStart = offset;
-                        runEnd = offset + length;
-                    }
-                }
-                pos = edits.finalEnd(i);
-            }
-            if (runStart >= 0) {
-                out.addComponent(true, added.retainedSlice(runStart, runEnd - runStart));
-            }
-            if (limit > pos) {
-                out.addComponent(true, content.retainedSlice(pos, limit - pos));
-            }
-            success = true;
-            return out;
-        } finally {
-            if (added != null) {
-                added.release(); // the slices in `out` hold their own references
-            }
-            if (!success) {
-                out.release();
-            }
-        }
+        return splice(message, edits, alloc, MIN_SHARED_RUN);
     }
 
     /**
      * The bytes of {@code message} with {@code edits} applied, copied into one new buffer of
-     * the message's kind (direct or heap). Costs a copy of the whole message; see the class
-     * Javadoc for when that is worth it.
+     * the message's kind (direct or heap).
      *
      * @throws IllegalArgumentException as {@link #splice} does
      */
     public static ByteBuf copy(SipMessage message, MessageEdits edits, ByteBufAllocator alloc) {
-        ByteBuf content = checkedContent(message, edits, alloc);
-        int base = edits.messageStart();
-        int limit = edits.messageEnd();
-        int n = edits.size();
-        edits.prepare();
-        int length = limit - base + edits.payloadTotal();
-        for (int i = 0; i < n; i++) {
-            if (edits.finalStart(i) >= 0) {
-                length -= edits.finalEnd(i) - edits.finalStart(i);
-            }
-        }
-        ByteBuf out = newBuffer(alloc, content, length);
-        boolean success = false;
-        try {
-            byte[] payload = edits.payloadBytes();
-            int pos = base;
-            for (int k = 0; k < n; k++) {
-                int i = edits.ordered(k);
-                int start = edits.finalStart(i);
-                if (start < 0) {
-                    continue;
-                }
-                out.writeBytes(content, pos, start - pos);
-                out.writeBytes(payload, edits.payloadOffset(i), edits.payloadLength(i));
-                pos = edits.finalEnd(i);
-            }
-            out.writeBytes(content, pos, limit - pos);
-            success = true;
-            return out;
-        } finally {
-            if (!success) {
-                out.release();
-            }
-        }
+        return build(checkedContent(message, edits, alloc), edits, alloc, Integer.MAX_VALUE);
     }
 
-    /** A buffer of the same kind as the message's, so the output is all direct or all heap. */
-    private static ByteBuf newBuffer(ByteBufAllocator alloc, ByteBuf like, int capacity) {
-        return like.isDirect() ? alloc.directBuffer(capacity, capacity) : alloc.heapBuffer(capacity, capacity);
+    /**
+     * {@link #splice} with another threshold: 1 shares every unchanged run, as a plain
+     * splice does; {@code Integer.MAX_VALUE} copies everything. For tests and benchmarks.
+     */
+    static ByteBuf splice(SipMessage message, MessageEdits edits, ByteBufAllocator alloc, int minSharedRun) {
+        checkArgument(minSharedRun >= 1, "minSharedRun: %s (expected: >= 1)", minSharedRun);
+        ByteBuf content = checkedContent(message, edits, alloc);
+        if (edits.isEmpty()) {
+            return content.retainedSlice(edits.messageStart(), edits.messageEnd() - edits.messageStart());
+        }
+        return build(content, edits, alloc, minSharedRun);
     }
 
     private static ByteBuf checkedContent(SipMessage message, MessageEdits edits, ByteBufAllocator alloc) {
@@ -162,9 +89,131 @@ public final class MessageSplicer {
         requireNonNull(alloc, "alloc");
         checkArgument(edits.message() == message, "edits belong to another message");
         ByteBuf content = message.content();
-        checkArgument(content.readerIndex() <= edits.messageStart() && edits.messageEnd() <= content.writerIndex(),
+        int base = edits.messageStart();
+        int limit = edits.messageEnd();
+        checkArgument(content.readerIndex() <= base && limit <= content.writerIndex(),
                 "message bytes [%s, %s) (expected: to cover the edited bytes [%s, %s))",
-                content.readerIndex(), content.writerIndex(), edits.messageStart(), edits.messageEnd());
+                content.readerIndex(), content.writerIndex(), base, limit);
         return content;
+    }
+
+    private static ByteBuf build(ByteBuf content, MessageEdits edits, ByteBufAllocator alloc, int minSharedRun) {
+        int base = edits.messageStart();
+        int limit = edits.messageEnd();
+        int n = edits.size();
+        if (n > 0) {
+            edits.prepare(); // settles, orders and checks the edits
+        }
+
+        // Pass 1: how many bytes go into the new buffer, how many runs are shared, and in how
+        // many pieces the new buffer goes out between them.
+        int copied = 0;
+        int shared = 0;
+        int pieces = 0;
+        boolean open = false; // bytes in the new buffer not yet closed by a shared run
+        int pos = base;
+        for (int k = 0; k <= n; k++) {
+            int i = k < n ? edits.ordered(k) : -1;
+            int start = i < 0 ? limit : edits.finalStart(i);
+            if (start < 0) {
+                continue;
+            }
+            if (start - pos >= minSharedRun) {
+                shared++;
+                pieces += open ? 1 : 0;
+                open = false;
+            } else if (start > pos) {
+                copied += start - pos;
+                open = true;
+            }
+            if (i >= 0 && edits.payloadLength(i) > 0) {
+                copied += edits.payloadLength(i);
+                open = true;
+            }
+            pos = i < 0 ? limit : edits.finalEnd(i);
+        }
+        pieces += open ? 1 : 0;
+
+        // Pass 2: the new bytes and copied runs in output order, cut around the shared runs.
+        ByteBuf added = copied > 0 || shared == 0 ? newBuffer(alloc, content, copied) : null;
+        if (shared == 0) {
+            boolean success = false;
+            try {
+                writeAll(edits, content, added, base, limit);
+                success = true;
+                return added;
+            } finally {
+                if (!success) {
+                    added.release();
+                }
+            }
+        }
+        CompositeByteBuf out = alloc.compositeBuffer(2 * shared + 1);
+        // When the new bytes go out in one piece (usually: the rewritten head, then the shared
+        // rest), the buffer itself becomes the component, saving a slice and two atomic updates.
+        boolean addedOwned = added != null;
+        boolean success = false;
+        try {
+            byte[] payload = edits.payloadBytes();
+            int cut = 0; // start in `added` of the bytes not yet in `out`
+            pos = base;
+            for (int k = 0; k <= n; k++) {
+                int i = k < n ? edits.ordered(k) : -1;
+                int start = i < 0 ? limit : edits.finalStart(i);
+                if (start < 0) {
+                    continue;
+                }
+                int length = start - pos;
+                if (length >= minSharedRun) {
+                    if (added != null && added.writerIndex() > cut) {
+                        addedOwned = pieces > 1;
+                        out.addComponent(true, pieces == 1 ? added : added.retainedSlice(cut, added.writerIndex() - cut));
+                        cut = added.writerIndex();
+                    }
+                    out.addComponent(true, content.retainedSlice(pos, length));
+                } else if (length > 0) {
+                    added.writeBytes(content, pos, length);
+                }
+                if (i >= 0 && edits.payloadLength(i) > 0) {
+                    added.writeBytes(payload, edits.payloadOffset(i), edits.payloadLength(i));
+                }
+                pos = i < 0 ? limit : edits.finalEnd(i);
+            }
+            if (added != null && added.writerIndex() > cut) {
+                addedOwned = pieces > 1;
+                out.addComponent(true, pieces == 1 ? added : added.retainedSlice(cut, added.writerIndex() - cut));
+            }
+            success = true;
+            return out;
+        } finally {
+            if (addedOwned) {
+                added.release(); // the slices in `out` hold their own references
+            }
+            if (!success) {
+                out.release();
+            }
+        }
+    }
+
+    /** Writes the whole edited message into {@code out}. */
+    private static void writeAll(MessageEdits edits, ByteBuf content, ByteBuf out, int base, int limit) {
+        byte[] payload = edits.payloadBytes();
+        int pos = base;
+        for (int k = 0, n = edits.size(); k < n; k++) {
+            int i = edits.ordered(k);
+            int start = edits.finalStart(i);
+            if (start < 0) {
+                continue;
+            }
+            out.writeBytes(content, pos, start - pos);
+            out.writeBytes(payload, edits.payloadOffset(i), edits.payloadLength(i));
+            pos = edits.finalEnd(i);
+        }
+        out.writeBytes(content, pos, limit - pos);
+    }
+
+    /** A buffer of the same kind as the message's, so the output is all direct or all heap. */
+    private static ByteBuf newBuffer(ByteBufAllocator alloc, ByteBuf like, int capacity) {
+        return like.isDirect() ? alloc.directBuffer(capacity, capacity) : alloc.heapBuffer(capacity, capacity);
     }
 }

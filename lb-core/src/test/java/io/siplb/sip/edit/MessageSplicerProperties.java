@@ -26,8 +26,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Splicing any set of disjoint byte-range edits, added in any order, gives the same bytes as
- * applying them one after the other to a copy, and so does {@link MessageSplicer#copy}.
+ * Splicing any set of disjoint byte-range edits, added in any order, with any threshold for
+ * sharing unchanged runs, gives the same bytes as applying them one after the other to a
+ * copy, and so does {@link MessageSplicer#copy}.
  */
 class MessageSplicerProperties {
 
@@ -54,7 +55,8 @@ class MessageSplicerProperties {
     void splicingEqualsApplyingTheEditsInOffsetOrder(@ForAll("cuts") List<Integer> cuts,
                                                      @ForAll("payloads") List<byte[]> payloads,
                                                      @ForAll long seed,
-                                                     @ForAll boolean direct) {
+                                                     @ForAll boolean direct,
+                                                     @ForAll("minSharedRuns") int minSharedRun) {
         List<Edit> edits = edits(cuts, payloads, new Random(seed));
         SipMessage msg = parse(direct);
         ByteBuf spliced = null;
@@ -65,7 +67,7 @@ class MessageSplicerProperties {
             for (Edit e : edits) {
                 me.replace(base + e.start(), base + e.end(), e.bytes());
             }
-            spliced = MessageSplicer.splice(msg, me, ALLOC);
+            spliced = MessageSplicer.splice(msg, me, ALLOC, minSharedRun);
             copied = MessageSplicer.copy(msg, me, ALLOC);
 
             byte[] expected = applyInOrder(ByteBufUtil.getBytes(msg.content()), edits);
@@ -81,6 +83,13 @@ class MessageSplicerProperties {
             msg.release();
         }
         assertThat(msg.refCnt()).isZero();
+    }
+
+    /** Share every run, the default, runs of some length, or none. */
+    @Provide
+    Arbitrary<Integer> minSharedRuns() {
+        return Arbitraries.oneOf(Arbitraries.of(1, MessageSplicer.MIN_SHARED_RUN, Integer.MAX_VALUE),
+                Arbitraries.integers().between(1, 64));
     }
 
     @Provide

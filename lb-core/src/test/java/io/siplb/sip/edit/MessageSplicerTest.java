@@ -332,7 +332,8 @@ class MessageSplicerTest {
                         + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=" + ProxyFixtures.BRANCH + "\r\n"
                         + "Via: SIP/2.0/UDP 192.168.1.20:5060;rport=40123;branch=z9hG4bK74bf9a2c;received=203.0.113.7\r\n")
                 .replace("Max-Forwards: 70", "Max-Forwards: 69"));
-        assertThat(((CompositeByteBuf) out).numComponents()).isEqualTo(9);
+        // the rewritten head, then the rest of the headers and the SDP shared as they came
+        assertThat(((CompositeByteBuf) out).numComponents()).isEqualTo(2);
     }
 
     @Test
@@ -413,17 +414,34 @@ class MessageSplicerTest {
         int route = msg.first(HeaderName.ROUTE);
         MessageEdits edits = MessageEdits.of(msg).removeValue(route);
 
-        ByteBuf out = splice(msg, edits);
+        ByteBuf out = track(MessageSplicer.splice(msg, edits, ALLOC, 1)); // share every run
 
         int before = msg.lineStart(route) - in.readerIndex();
         int after = in.writerIndex() - msg.lineEnd(route);
         assertThat(ByteBufUtil.equals(out, out.readerIndex(), in, in.readerIndex(), before)).isTrue();
         assertThat(ByteBufUtil.equals(out, out.readerIndex() + before, in, msg.lineEnd(route), after)).isTrue();
-        assertThat(out).isInstanceOf(CompositeByteBuf.class);
-        CompositeByteBuf composite = (CompositeByteBuf) out;
-        assertThat(composite.numComponents()).isEqualTo(2);
+        assertThat(((CompositeByteBuf) out).numComponents()).isEqualTo(2);
         in.setByte(in.readerIndex(), 'X'); // shared, not copied: the output sees the change
         assertThat(out.getByte(out.readerIndex())).isEqualTo((byte) 'X');
+    }
+
+    @Test
+    void copiesShortUnchangedRunsAndSharesLongOnes() {
+        String body = "x".repeat(MessageSplicer.MIN_SHARED_RUN) + "\n";
+        SipMessage msg = parse(INVITE.replace("Content-Length: 0", "Content-Length: " + (body.length() + 1)) + body);
+        ByteBuf in = msg.content();
+        MessageEdits edits = MessageEdits.of(msg)
+                .replaceValueWithNumber(msg.first(HeaderName.MAX_FORWARDS), 69)
+                .removeValue(msg.first(HeaderName.ROUTE));
+
+        ByteBuf out = splice(msg, edits);
+
+        // the head up to the empty line is short and rewritten; the body is long and shared
+        assertThat(((CompositeByteBuf) out).numComponents()).isEqualTo(2);
+        in.setByte(in.readerIndex(), 'X');
+        in.setByte(msg.bodyStart(), 'Y');
+        assertThat(out.getByte(out.readerIndex())).isEqualTo((byte) 'I');
+        assertThat(out.getByte(out.writerIndex() - body.length() - 1)).isEqualTo((byte) 'Y');
     }
 
     @Test
@@ -481,6 +499,22 @@ class MessageSplicerTest {
     }
 
     @Test
+    void copiesAShortMessageWhoseEveryRunIsShort() {
+        SipMessage msg = parse("""
+                OPTIONS sip:lb.example.com SIP/2.0
+                Max-Forwards: 70
+                Call-ID: a
+
+                """);
+        MessageEdits edits = MessageEdits.of(msg).replaceValueWithNumber(msg.first(HeaderName.MAX_FORWARDS), 69);
+
+        ByteBuf out = splice(msg, edits);
+
+        assertThat(out).isNotInstanceOf(CompositeByteBuf.class);
+        assertThat(text(out)).contains("Max-Forwards: 69\r\n");
+    }
+
+    @Test
     void returnsASliceOfTheMessageWhenThereAreNoEdits() {
         SipMessage msg = parse(INVITE);
 
@@ -496,7 +530,7 @@ class MessageSplicerTest {
         MessageEdits edits = MessageEdits.of(msg)
                 .insertHeaderBefore(msg.first(HeaderName.VIA), writer.via("UDP", "192.0.2.10", 5060, "z9hG4bK2"))
                 .removeValue(msg.first(HeaderName.ROUTE));
-        ByteBuf out = MessageSplicer.splice(msg, edits, ALLOC);
+        ByteBuf out = MessageSplicer.splice(msg, edits, ALLOC, 1); // share every run
 
         assertThat(msg.release()).isFalse(); // the output's slices still hold the bytes
         assertThat(msg.refCnt()).isPositive();

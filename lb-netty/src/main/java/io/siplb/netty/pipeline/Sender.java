@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
 import io.siplb.netty.pipeline.SipCounters.Event;
 import io.siplb.netty.stream.ConnectionTable;
 import io.siplb.netty.stream.StreamConnector;
@@ -127,6 +128,14 @@ public final class Sender {
     }
 
     private void write(Channel current, Channel target, Object msg) {
+        if (!target.isWritable()) {
+            // Past the high water mark: the peer or the socket is not keeping up. Queueing more
+            // would only grow memory; SIP over UDP recovers by retransmission, and a TCP peer this
+            // far behind is better served by failing than by an ever longer queue.
+            ReferenceCountUtil.release(msg);
+            counters.count(Event.UNWRITABLE);
+            return;
+        }
         if (target == current) {
             target.write(msg).addListener(countFailure); // flushed at the end of the read batch
         } else {

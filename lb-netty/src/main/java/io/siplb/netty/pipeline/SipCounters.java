@@ -34,6 +34,8 @@ public final class SipCounters {
         RESPONDED,
         /** A write that failed (peer gone, connection refused, buffer full): counted, never thrown. */
         WRITE_FAILED,
+        /** A message dropped because the channel it should go out on is past its high water mark. */
+        UNWRITABLE,
         /** An I/O error reported by a socket or connection (reset by peer, ICMP unreachable). */
         IO_ERROR,
         /** A forward to a client connection that is no longer open. */

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.siplb.netty.Transports;
 
 import java.net.InetSocketAddress;
@@ -22,6 +23,9 @@ public final class StreamConnector {
     /** A backend that does not accept within this long is treated as unreachable for this message. */
     static final int CONNECT_TIMEOUT_MILLIS = 2_000;
 
+    /** A backend connection carries many clients' traffic: let it queue more than a client's. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+
     private final ConnectionTable connections;
     private final Bootstrap bootstrap;
 
@@ -33,6 +37,7 @@ public final class StreamConnector {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .handler(requireNonNull(initializer, "initializer"));
     }
 

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.siplb.netty.Transports;
 
@@ -33,6 +34,12 @@ public final class UdpListener {
     /** Largest datagram read; SIP over UDP is at most one IPv4/IPv6 payload. */
     static final int MAX_DATAGRAM_BYTES = 65_535;
 
+    /**
+     * Outbound bytes a socket may queue before the sender drops instead of queueing: high, because
+     * a read batch's writes are only flushed at its end and one socket carries many peers.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+
     private final List<Channel> channels;
     private final InetSocketAddress address;
 
@@ -54,6 +61,7 @@ public final class UdpListener {
                 .group(group)
                 .channelFactory(() -> Transports.newDatagramChannel(address.getAddress()))
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.RECVBUF_ALLOCATOR,
                         new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
                 .handler(handler);
