@@ -1,6 +1,7 @@
 package io.siplb.route;
 
 import io.siplb.hash.Backend;
+import io.siplb.hash.BackendState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,18 @@ class RouterTest {
             Content-Length: 0
 
             """;
+
+    @Test
+    void handlesAnIpv6ClientAsItHandlesAnIpv4One() {
+        // RFC 5118 §4.5: received carries the bare IPv6 address; the flow token names the IPv6 flow
+        java.net.InetSocketAddress v6 = new java.net.InetSocketAddress("2001:db8::7", 40312);
+        String register = REGISTER.replace("192.168.1.20:5060;branch", "[2001:db8::7]:5060;branch");
+        Decision d = lb.router.route(lb.request(register), Source.udp(v6, RouterFixture.SIPLB), lb.view);
+        String wire = wire(d);
+        assertThat(wire).contains("Via: SIP/2.0/UDP [2001:db8::7]:5060;branch=z9hG4bKnashds7;rport=40312;received=2001:db8::7\r\n");
+        String path = wire.substring(wire.indexOf("Path: <sip:") + "Path: <sip:".length());
+        assertThat(lb.tokens.decode(path.substring(0, path.indexOf('@')))).isEqualTo(FlowToken.udp(v6));
+    }
 
     @Test
     void decrementsMaxForwards() {
@@ -217,6 +230,81 @@ class RouterTest {
         Decision d = lb.fromClient(lb.request(bye));
         assertThat(((Forward) d).backendId()).isEqualTo("c");
         assertThat(wire(d)).contains("Route: <sip:10.0.0.3;lr>\r\n").doesNotContain("192.0.2.1:5060;lr>");
+    }
+
+    @Test
+    void answers503WithRetryAfterToAnInDialogRequestWhoseRouteNamesADownBackend() {
+        lb.down("c");
+        String bye = """
+                BYE sip:bob@192.0.2.4 SIP/2.0
+                Via: SIP/2.0/UDP 198.51.100.7:40312;branch=z9hG4bKnashds11
+                Max-Forwards: 70
+                Route: <sip:tok@192.0.2.1:5060;lr>, <sip:10.0.0.3;lr>
+                From: Alice <sip:alice@example.com>;tag=9fxced76sl
+                To: Bob <sip:bob@biloxi.com>;tag=8321234356
+                Call-ID: indialog-down-1
+                CSeq: 2 BYE
+                Content-Length: 0
+
+                """;
+        Decision d = lb.fromClient(lb.request(bye));
+        assertThat(d).isInstanceOf(Respond.class);
+        assertThat(((Respond) d).status()).isEqualTo(503);
+        assertThat(((Respond) d).extraHeaders()).containsExactly("Retry-After: 5");
+    }
+
+    @Test
+    void stillSendsAnInDialogRequestToADrainingBackend() {
+        lb.view = lb.view.withBackends(lb.view.backends().withState("c", BackendState.DRAINING));
+        String bye = """
+                BYE sip:bob@192.0.2.4 SIP/2.0
+                Via: SIP/2.0/UDP 198.51.100.7:40312;branch=z9hG4bKnashds12
+                Max-Forwards: 70
+                Route: <sip:tok@192.0.2.1:5060;lr>, <sip:10.0.0.3;lr>
+                From: Alice <sip:alice@example.com>;tag=9fxced76sl
+                To: Bob <sip:bob@biloxi.com>;tag=8321234356
+                Call-ID: indialog-draining-1
+                CSeq: 2 BYE
+                Content-Length: 0
+
+                """;
+        assertThat(((Forward) lb.fromClient(lb.request(bye))).backendId()).isEqualTo("c");
+    }
+
+    @Test
+    void dropsAnInDialogAckWhoseRouteNamesADownBackend() {
+        lb.down("c");
+        String ack = """
+                ACK sip:bob@192.0.2.4 SIP/2.0
+                Via: SIP/2.0/UDP 198.51.100.7:40312;branch=z9hG4bKnashds13
+                Max-Forwards: 70
+                Route: <sip:tok@192.0.2.1:5060;lr>, <sip:10.0.0.3;lr>
+                From: Alice <sip:alice@example.com>;tag=9fxced76sl
+                To: Bob <sip:bob@biloxi.com>;tag=8321234356
+                Call-ID: indialog-down-2
+                CSeq: 1 ACK
+                Content-Length: 0
+
+                """;
+        assertThat(lb.fromClient(lb.request(ack))).isEqualTo(Drop.of(DropReason.ACK_NOT_ROUTABLE));
+    }
+
+    @Test
+    void answers503ToARequestFromABackendWhoseNextRouteNamesADownBackend() {
+        lb.down("c");
+        String bye = """
+                BYE sip:bob@192.0.2.4 SIP/2.0
+                Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKhome9
+                Max-Forwards: 70
+                Route: <sip:10.0.0.3;lr>
+                From: Alice <sip:alice@example.com>;tag=9fxced76sl
+                To: Bob <sip:bob@biloxi.com>;tag=8321234356
+                Call-ID: indialog-down-3
+                CSeq: 3 BYE
+                Content-Length: 0
+
+                """;
+        assertThat(((Respond) lb.fromBackendA(lb.request(bye))).status()).isEqualTo(503);
     }
 
     @Test

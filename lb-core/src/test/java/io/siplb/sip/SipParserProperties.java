@@ -16,6 +16,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * Fuzzing by mutation: valid messages (RFC 3665 flows and RFC 4475 valid messages) with byte
@@ -46,6 +47,12 @@ class SipParserProperties {
     private static final byte SENTINEL = (byte) 0xA5;
     private static final int PAD = 48;
     private static final long MAX_NANOS_PER_CALL = 200_000_000L;
+
+    /** No mutated message may leak a buffer (the paranoid detector tracks every one). */
+    @AfterContainer
+    static void noBufferLeaked() throws InterruptedException {
+        io.siplb.testing.LeakCheckExtension.assertNoLeaks("SipParserProperties");
+    }
 
     enum Op { FLIP, INSERT, DELETE, TRUNCATE, DUPLICATE_LINE, INJECT_CRLF, INJECT_CR, INJECT_LF, REPLACE }
 

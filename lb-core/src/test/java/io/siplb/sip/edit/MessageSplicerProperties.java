@@ -88,7 +88,7 @@ class MessageSplicerProperties {
     /** Share every run, the default, runs of some length, or none. */
     @Provide
     Arbitrary<Integer> minSharedRuns() {
-        return Arbitraries.oneOf(Arbitraries.of(1, MessageSplicer.MIN_SHARED_RUN, Integer.MAX_VALUE),
+        return Arbitraries.oneOf(Arbitraries.of(1, 256, MessageSplicer.MIN_SHARED_RUN, Integer.MAX_VALUE),
                 Arbitraries.integers().between(1, 64));
     }
 

@@ -332,8 +332,6 @@ class MessageSplicerTest {
                         + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=" + ProxyFixtures.BRANCH + "\r\n"
                         + "Via: SIP/2.0/UDP 192.168.1.20:5060;rport=40123;branch=z9hG4bK74bf9a2c;received=203.0.113.7\r\n")
                 .replace("Max-Forwards: 70", "Max-Forwards: 69"));
-        // the rewritten head, then the rest of the headers and the SDP shared as they came
-        assertThat(((CompositeByteBuf) out).numComponents()).isEqualTo(2);
     }
 
     @Test

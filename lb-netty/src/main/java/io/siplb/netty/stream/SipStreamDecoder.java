@@ -10,6 +10,7 @@ import io.siplb.netty.pipeline.SipCounters.Event;
 import io.siplb.netty.pipeline.SipInbound;
 import io.siplb.route.Source;
 import io.siplb.route.Transport;
+import io.siplb.route.UnparsedRequestResponse;
 import io.siplb.sip.FrameKind;
 import io.siplb.sip.Framing;
 import io.siplb.sip.ParseResult;
@@ -29,7 +30,8 @@ import static java.util.Objects.requireNonNull;
  * {@link StreamFramer}, and handles the RFC 5626 §3.5.1 keep-alives on the way: a CRLFCRLF ping
  * is answered with CRLF, a bare CRLF is consumed.
  *
- * <p>A frame whose extent is known but whose content does not parse is counted and skipped; the
+ * <p>A frame whose extent is known but whose content does not parse is counted, answered when it
+ * is a request with enough headers left ({@link UnparsedRequestResponse}), and skipped; the
  * stream stays in step. Bytes that cannot be framed at all (a bad or conflicting Content-Length,
  * a message over the size limit, a bare LF) leave no way to find the next message, so the
  * connection is closed (RFC 3261 §18.3).
@@ -88,8 +90,14 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
     private void message(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
         ParseResult result = SipParser.parse(frame, limits, Framing.STREAM);
         if (!result.isSuccess()) {
-            frame.release();
             counters.parseError(result.failure().error());
+            // the frame's extent is known, so the stream stays in step: answer it if we can
+            ByteBuf answer = UnparsedRequestResponse.encode(frame, result.failure(), ctx.alloc());
+            frame.release();
+            if (answer != null) {
+                counters.count(Event.RESPONDED);
+                ctx.writeAndFlush(answer, ctx.voidPromise());
+            }
             return;
         }
         SipMessage message = result.message();

@@ -9,6 +9,7 @@ import io.siplb.netty.pipeline.SipCounters;
 import io.siplb.netty.pipeline.SipCounters.Event;
 import io.siplb.netty.pipeline.SipInbound;
 import io.siplb.route.Source;
+import io.siplb.route.UnparsedRequestResponse;
 import io.siplb.sip.FrameKind;
 import io.siplb.sip.Framing;
 import io.siplb.sip.ParseResult;
@@ -27,8 +28,10 @@ import static java.util.Objects.requireNonNull;
  * <p>Keep-alives (line breaks only) and STUN are counted and dropped. Everything else is parsed
  * in place: the parser gets the datagram's own buffer with one more reference, so the message
  * is a view over the received bytes and nothing is copied. A datagram that does not parse is
- * counted by its {@code ParseError} and dropped: without a parsed message there is nothing to
- * build a response from (the router answers the ones that parse but fail {@code verify()}).
+ * counted by its {@code ParseError} and, when it is a request whose Via, From, To, Call-ID and
+ * CSeq lines can still be found, answered with the error's status
+ * ({@link UnparsedRequestResponse}); otherwise dropped. The router answers the ones that parse
+ * but fail {@code verify()}.
  *
  * <p>Buffer ownership: {@link MessageToMessageDecoder} releases the packet after
  * {@link #decode}; the message holds the extra reference taken here and is released by
@@ -61,8 +64,14 @@ public final class SipDatagramDecoder extends MessageToMessageDecoder<DatagramPa
         ByteBuf frame = content.retain();
         ParseResult result = SipParser.parse(frame, limits, Framing.DATAGRAM);
         if (!result.isSuccess()) {
-            frame.release(); // on failure the buffer is still ours
             counters.parseError(result.failure().error());
+            // DESIGN principle 6: a 400 (505, 413...) when it is parseable enough to answer
+            ByteBuf answer = UnparsedRequestResponse.encode(frame, result.failure(), ctx.alloc());
+            frame.release(); // on failure the buffer is still ours
+            if (answer != null) {
+                counters.count(Event.RESPONDED);
+                ctx.writeAndFlush(new DatagramPacket(answer, packet.sender(), packet.recipient()), ctx.voidPromise());
+            }
             return;
         }
         SipMessage message = result.message();
