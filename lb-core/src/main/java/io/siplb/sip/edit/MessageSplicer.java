@@ -10,48 +10,42 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Applies {@link MessageEdits} to the bytes a message arrived in without rebuilding it
- * (STYLE.md principle 4): the result is a {@link CompositeByteBuf} of retained slices of the
- * original around one small buffer of new bytes. Bytes the proxy does not touch (a binary
- * body, a header it cannot parse) go out exactly as they came in.
+ * (STYLE.md principle 4): the unchanged runs of the original and the new bytes of the edits
+ * are laid end to end, so bytes the proxy does not touch (a binary body, a header it cannot
+ * parse) go out exactly as they came in, and nothing is parsed or re-serialized.
  *
- * <p>Only unchanged runs of at least {@link #MIN_SHARED_RUN} bytes are shared as slices; a
- * shorter run between two edits (the start line before our Via, the {@code ;branch=…} between
- * {@code rport} and {@code received}) is copied into the new-bytes buffer next to the edits
- * around it. A composite component costs about as much as copying a few hundred bytes (a
- * retained slice, a component entry, two atomic reference count updates), so sharing a short
- * run would be slower than copying it and would give the transport more, smaller iovecs.
- * For the proxy's rewrite of a 900-byte INVITE that means two components (the rewritten
- * head, then the untouched rest and the body) instead of nine; see
- * {@code MessageSplicerBenchmark}.
+ * <p>How the runs go out is a cost decision, measured in {@code MessageSplicerBenchmark}
+ * (benchmarks/README.md): an unchanged run of at least {@link #MIN_SHARED_RUN} bytes is shared
+ * as a retained slice of the original in a {@link CompositeByteBuf}; a shorter one is copied,
+ * next to the new bytes, into one buffer from the allocator. A composite component costs
+ * about as much as copying several kilobytes (a slice, a component entry, atomic reference
+ * count updates, and a gathering write in the transport), so for the 0.5–4 KB of a typical
+ * SIP message one contiguous copy is the faster splice; a large body (a big SDP, a presence
+ * document) is shared instead of copied.
  *
  * <p>Buffer ownership: the message keeps its own reference and must still be released by its
  * owner; the returned buffer holds references of its own and belongs to the caller. On any
  * failure nothing is left retained.
  *
- * <p>The new-bytes buffer comes from the allocator and is of the same kind as the message's
- * (direct or heap), so a direct message gives an all-direct composite, which a native
- * transport sends with one gathering write ({@code sendmsg} with an iovec per component)
- * instead of merging it first.
- *
- * <p>Poor fit: a transport that needs one contiguous array; use {@link #copy} there (it is
- * also the baseline the splice is benchmarked against).
+ * <p>New buffers are of the same kind as the message's (direct or heap), so a direct message
+ * gives an all-direct result, which a native transport sends without merging it first.
  */
 public final class MessageSplicer {
 
     /**
-     * Unchanged runs shorter than this are copied rather than shared: 256 bytes, a little more
-     * than what copying costs as much as one composite component, measured on a 2-core EPYC
-     * (benchmarks/README.md).
+     * Unchanged runs shorter than this are copied rather than shared: 8 KiB. On the 2-core
+     * EPYC of benchmarks/README.md, copying the proxy's rewrite of a 0.9 KB or 4.4 KB INVITE
+     * is faster than a composite, and sharing wins from about 13 KB on.
      */
-    public static final int MIN_SHARED_RUN = 256;
+    public static final int MIN_SHARED_RUN = 8 * 1024;
 
     private MessageSplicer() {}
 
     /**
      * The bytes of {@code message} with {@code edits} applied: unchanged runs of at least
-     * {@link #MIN_SHARED_RUN} bytes as retained slices of the original, everything else in one
-     * new buffer. With no edits, a retained slice of the message; with no long unchanged run,
-     * the new buffer alone.
+     * {@link #MIN_SHARED_RUN} bytes as retained slices of the original in a
+     * {@link CompositeByteBuf}, everything else in one new buffer. With no edits, a retained slice
+     * of the message; with no long unchanged run (most messages), the one new buffer.
      *
      * @throws IllegalArgumentException if {@code edits} belong to another message, or two
      *         edits overlap once value removals are widened to their commas
@@ -61,8 +55,9 @@ public final class MessageSplicer {
     }
 
     /**
-     * The bytes of {@code message} with {@code edits} applied, copied into one new buffer of
-     * the message's kind (direct or heap).
+     * The bytes of {@code message} with {@code edits} applied, all copied into one new buffer
+     * of the message's kind (direct or heap), whatever their size: for a transport that needs
+     * one contiguous buffer, and the baseline the splice is measured against.
      *
      * @throws IllegalArgumentException as {@link #splice} does
      */
