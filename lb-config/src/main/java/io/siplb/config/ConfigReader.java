@@ -35,11 +35,16 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class ConfigReader {
 
     static final List<String> ROOT_KEYS = List.of("listen", "advertise", "domains", "aliases",
-            "backends", "health", "flow-token", "admin", "limits", "routing");
+            "backends", "health", "flow-token", "admin", "limits", "routing", "logging", "shutdown", "vrrp");
     static final List<String> BACKEND_KEYS = List.of("id", "uri", "weight");
-    static final List<String> HEALTH_KEYS = List.of("enabled", "interval", "timeout", "rise", "fall");
+    static final List<String> HEALTH_KEYS = List.of("enabled", "interval", "timeout", "jitter", "rise", "fall",
+            "alive-codes", "panic-threshold", "max-passive-eject-share", "max-retry-after", "slow-start");
     static final List<String> FLOW_TOKEN_KEYS = List.of("secret", "secret-file");
-    static final List<String> ADMIN_KEYS = List.of("listen");
+    static final List<String> ADMIN_KEYS = List.of("listen", "token-file", "public-read-only", "read-only-listen");
+    static final List<String> LOGGING_KEYS = List.of("format");
+    static final List<String> SHUTDOWN_KEYS = List.of("grace");
+    static final List<String> VRRP_KEYS = List.of("interface", "vrid", "priority", "advert-interval", "preempt",
+            "vips");
     static final List<String> LIMITS_KEYS = List.of("max-message-bytes", "max-headers", "max-line-bytes");
     static final List<String> ROUTING_KEYS = List.of("force-rport", "outbound-from-backends", "record-route");
 
@@ -80,10 +85,13 @@ final class ConfigReader {
         AdminConfig admin = readAdmin(root);
         LimitsConfig limits = readLimits(root);
         RoutingConfig routing = readRouting(root);
+        LoggingConfig logging = readLogging(root);
+        ShutdownConfig shutdown = readShutdown(root);
+        VrrpConfig vrrp = readVrrp(root);
 
         SiplbConfig config = build(root, () -> new SiplbConfig(listen, advertise, domains, aliases,
                 backends, health, flowToken == null ? PLACEHOLDER_FLOW_TOKEN : flowToken, admin,
-                limits, routing));
+                limits, routing, logging, shutdown, vrrp));
         if (config != null && !listIncomplete) {
             List<ConfigProblem> found = List.copyOf(problems);
             for (ConfigProblem p : ConfigValidator.validate(config)) {
@@ -187,15 +195,27 @@ final class ConfigReader {
         Boolean enabled = s.bool("enabled");
         Duration interval = s.duration("interval");
         Duration timeout = s.duration("timeout");
+        Double jitter = s.decimal("jitter");
         Integer rise = s.integer("rise");
         Integer fall = s.integer("fall");
+        // codes and ranges, "200-299,404"; a single code may be written as a YAML number
+        String aliveCodes = s.string("alive-codes");
+        Double panicThreshold = s.decimal("panic-threshold");
+        Double ejectShare = s.decimal("max-passive-eject-share");
+        Duration maxRetryAfter = s.duration("max-retry-after");
+        Duration slowStart = s.duration("slow-start");
         if (problems.size() > before) {
             return HealthConfig.DEFAULTS;
         }
         HealthConfig health = build(s, () -> new HealthConfig(
                 enabled == null ? HealthConfig.DEFAULT_ENABLED : enabled, interval, timeout,
+                jitter == null ? HealthConfig.DEFAULT_JITTER : jitter,
                 rise == null ? HealthConfig.DEFAULT_RISE : rise,
-                fall == null ? HealthConfig.DEFAULT_FALL : fall));
+                fall == null ? HealthConfig.DEFAULT_FALL : fall,
+                aliveCodes,
+                panicThreshold == null ? HealthConfig.DEFAULT_PANIC_THRESHOLD : panicThreshold,
+                ejectShare == null ? HealthConfig.DEFAULT_MAX_PASSIVE_EJECT_SHARE : ejectShare,
+                maxRetryAfter, slowStart));
         return health == null ? HealthConfig.DEFAULTS : health;
     }
 
@@ -267,11 +287,122 @@ final class ConfigReader {
         }
         int before = problems.size();
         HostPort listen = s.parse("listen", HostPort::parse);
+        String tokenFile = s.string("token-file");
+        Boolean publicReadOnly = s.bool("public-read-only");
+        HostPort readOnlyListen = s.parse("read-only-listen", HostPort::parse);
         if (problems.size() > before) {
             return AdminConfig.DEFAULTS;
         }
-        AdminConfig admin = build(s, () -> new AdminConfig(listen));
+        String token = null;
+        String tokenSource = null;
+        if (tokenFile != null) {
+            Path path;
+            try {
+                path = baseDir.resolve(tokenFile);
+                // Never echo the token: only its length and file appear in messages.
+                token = new String(stripLineBreak(Files.readAllBytes(path)), java.nio.charset.StandardCharsets.ISO_8859_1);
+                tokenSource = "token-file " + path;
+            } catch (IOException e) {
+                add(s.markOf("token-file"), "admin.token-file",
+                        "cannot read the token: " + ConfigLoader.describe(e));
+                return AdminConfig.DEFAULTS;
+            } catch (InvalidPathException e) {
+                add(s.markOf("token-file"), "admin.token-file", "'" + tokenFile + "' (expected: a file path)");
+                return AdminConfig.DEFAULTS;
+            }
+        }
+        String t = token;
+        String ts = tokenSource;
+        AdminConfig admin = build(s, () -> new AdminConfig(listen, t, ts,
+                publicReadOnly == null ? AdminConfig.DEFAULT_PUBLIC_READ_ONLY : publicReadOnly, readOnlyListen));
         return admin == null ? AdminConfig.DEFAULTS : admin;
+    }
+
+    private LoggingConfig readLogging(Section root) {
+        Section s = root.section("logging", LOGGING_KEYS);
+        if (s == null) {
+            return LoggingConfig.DEFAULTS;
+        }
+        String text = s.string("format");
+        if (text == null) {
+            return LoggingConfig.DEFAULTS;
+        }
+        LoggingConfig.Format format = LoggingConfig.Format.parse(text);
+        if (format == null) {
+            add(s.markOf("format"), s.child("format"), "'" + text + "' (expected: text or json)");
+            return LoggingConfig.DEFAULTS;
+        }
+        return new LoggingConfig(format);
+    }
+
+    private ShutdownConfig readShutdown(Section root) {
+        Section s = root.section("shutdown", SHUTDOWN_KEYS);
+        if (s == null) {
+            return ShutdownConfig.DEFAULTS;
+        }
+        int before = problems.size();
+        Duration grace = s.duration("grace");
+        if (problems.size() > before) {
+            return ShutdownConfig.DEFAULTS;
+        }
+        ShutdownConfig shutdown = build(s, () -> new ShutdownConfig(grace));
+        return shutdown == null ? ShutdownConfig.DEFAULTS : shutdown;
+    }
+
+    /** The optional {@code vrrp:} section: {@code null} when absent (no speaker). */
+    private VrrpConfig readVrrp(Section root) {
+        if (root.value("vrrp") == null) {
+            return null;
+        }
+        Section s = root.section("vrrp", VRRP_KEYS);
+        if (s == null) {
+            return null;
+        }
+        int before = problems.size();
+        String iface = s.string("interface");
+        Integer vrid = s.integer("vrid");
+        Integer priority = s.integer("priority");
+        Duration interval = s.duration("advert-interval");
+        Boolean preempt = s.bool("preempt");
+        List<java.net.InetAddress> vips = new ArrayList<>();
+        List<Node> items = s.list("vips");
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String path = s.child("vips") + "[" + i + "]";
+            marks.put(path, mark(item));
+            if (item instanceof ScalarNode scalar && !isNull(item)) {
+                try {
+                    vips.add(VrrpConfig.vip(scalar.getValue()));
+                } catch (IllegalArgumentException e) {
+                    add(mark(item), path, e.getMessage());
+                }
+            } else {
+                add(mark(item), path, "expected an IPv4 address like 192.0.2.10, got " + describe(item));
+            }
+        }
+        if (iface == null) {
+            add(s.anchor, s.child("interface"), "missing (expected: the interface of the VIPs, like eth0)");
+        }
+        if (vrid == null && s.value("vrid") == null) {
+            add(s.anchor, s.child("vrid"), "missing (expected: a virtual router id 1 ~ 255, the same on both nodes)");
+        }
+        if (s.value("vips") == null) {
+            add(s.anchor, s.child("vips"), "missing (expected: a list of IPv4 addresses like [192.0.2.10])");
+        }
+        Integer centis = null;
+        if (interval != null) {
+            try {
+                centis = VrrpConfig.centis(interval);
+            } catch (IllegalArgumentException e) {
+                add(s.markOf("advert-interval"), s.child("advert-interval"), e.getMessage());
+            }
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        int c = centis == null ? VrrpConfig.centis(VrrpConfig.DEFAULT_ADVERT_INTERVAL) : centis;
+        return build(s, () -> new VrrpConfig(iface, vrid, priority == null ? VrrpConfig.DEFAULT_PRIORITY : priority,
+                c, preempt == null ? VrrpConfig.DEFAULT_PREEMPT : preempt, vips));
     }
 
     private LimitsConfig readLimits(Section root) {
@@ -461,6 +592,24 @@ final class ConfigReader {
                 }
             }
             add(mark(v), child(key), "expected an integer, got " + describe(v));
+            return null;
+        }
+
+        /** A plain decimal number such as {@code 0.5} or {@code 1}: no sign, exponent, NaN or infinity. */
+        Double decimal(String key) {
+            Node v = value(key);
+            if (v == null) {
+                return null;
+            }
+            String text = v instanceof ScalarNode s ? s.getValue() : "";
+            int dot = text.indexOf('.');
+            boolean ok = !text.isEmpty() && text.length() <= 20 && dot != 0 && dot != text.length() - 1
+                    && text.indexOf('.', dot + 1) < 0
+                    && text.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+            if (ok) {
+                return Double.parseDouble(text);
+            }
+            add(mark(v), child(key), "expected a decimal number like 0.5, got " + describe(v));
             return null;
         }
 

@@ -28,6 +28,10 @@ import java.util.List;
  *   <tr><td>admin</td><td>see {@link AdminConfig}</td><td>admin HTTP listener</td></tr>
  *   <tr><td>limits</td><td>see {@link LimitsConfig}</td><td>message size limits</td></tr>
  *   <tr><td>routing</td><td>see {@link RoutingConfig}</td><td>routing switches</td></tr>
+ *   <tr><td>logging</td><td>see {@link LoggingConfig}</td><td>log line format</td></tr>
+ *   <tr><td>shutdown</td><td>see {@link ShutdownConfig}</td><td>drain on SIGTERM</td></tr>
+ *   <tr><td>vrrp</td><td>absent: no speaker</td><td>the built-in VRRPv3 speaker; see
+ *       {@link VrrpConfig}</td></tr>
  * </table>
  *
  * <p>The constructor copies the lists, fills in defaults ({@code null} sections become their
@@ -46,7 +50,10 @@ public record SiplbConfig(
         FlowTokenConfig flowToken,
         AdminConfig admin,
         LimitsConfig limits,
-        RoutingConfig routing) {
+        RoutingConfig routing,
+        LoggingConfig logging,
+        ShutdownConfig shutdown,
+        VrrpConfig vrrp) {
 
     /** Applies defaults and checks each value. */
     public SiplbConfig {
@@ -58,6 +65,8 @@ public record SiplbConfig(
         admin = admin == null ? AdminConfig.DEFAULTS : admin;
         limits = limits == null ? LimitsConfig.DEFAULTS : limits;
         routing = routing == null ? RoutingConfig.DEFAULTS : routing;
+        logging = logging == null ? LoggingConfig.DEFAULTS : logging;
+        shutdown = shutdown == null ? ShutdownConfig.DEFAULTS : shutdown;
         if (advertise == null && !listen.isEmpty()) {
             advertise = listen.get(0).hostPort();
         }
@@ -79,11 +88,29 @@ public record SiplbConfig(
         domains = List.copyOf(canonicalDomains);
     }
 
+    /** The configuration before {@code logging} and {@code shutdown} existed: both at their defaults. */
+    public SiplbConfig(List<ListenAddress> listen, HostPort advertise, List<String> domains,
+                       List<HostPort> aliases, List<BackendConfig> backends, HealthConfig health,
+                       FlowTokenConfig flowToken, AdminConfig admin, LimitsConfig limits,
+                       RoutingConfig routing) {
+        this(listen, advertise, domains, aliases, backends, health, flowToken, admin, limits, routing,
+                null, null, null);
+    }
+
+    /** The configuration before {@code vrrp} existed: no VRRP speaker. */
+    public SiplbConfig(List<ListenAddress> listen, HostPort advertise, List<String> domains,
+                       List<HostPort> aliases, List<BackendConfig> backends, HealthConfig health,
+                       FlowTokenConfig flowToken, AdminConfig admin, LimitsConfig limits,
+                       RoutingConfig routing, LoggingConfig logging, ShutdownConfig shutdown) {
+        this(listen, advertise, domains, aliases, backends, health, flowToken, admin, limits, routing,
+                logging, shutdown, null);
+    }
+
     /** A configuration with the given required parts and every other key at its default. */
     public static SiplbConfig of(List<ListenAddress> listen, List<BackendConfig> backends,
                                  FlowTokenConfig flowToken) {
         return new SiplbConfig(listen, null, List.of(), List.of(), backends, null, flowToken,
-                null, null, null);
+                null, null, null, null, null, null);
     }
 
     /**
@@ -92,51 +119,67 @@ public record SiplbConfig(
      */
     public SiplbConfig withListen(List<ListenAddress> listen) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing);
+                admin, limits, routing, logging, shutdown, vrrp);
     }
 
     public SiplbConfig withAdvertise(HostPort advertise) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing);
+                admin, limits, routing, logging, shutdown, vrrp);
     }
 
     public SiplbConfig withDomains(List<String> domains) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing);
+                admin, limits, routing, logging, shutdown, vrrp);
     }
 
     public SiplbConfig withAliases(List<HostPort> aliases) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing);
+                admin, limits, routing, logging, shutdown, vrrp);
     }
 
     public SiplbConfig withBackends(List<BackendConfig> backends) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing);
+                admin, limits, routing, logging, shutdown, vrrp);
     }
 
     public SiplbConfig withHealth(HealthConfig health) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing);
+                admin, limits, routing, logging, shutdown, vrrp);
     }
 
     public SiplbConfig withFlowToken(FlowTokenConfig flowToken) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing);
+                admin, limits, routing, logging, shutdown, vrrp);
     }
 
     public SiplbConfig withAdmin(AdminConfig admin) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing);
+                admin, limits, routing, logging, shutdown, vrrp);
     }
 
     public SiplbConfig withLimits(LimitsConfig limits) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing);
+                admin, limits, routing, logging, shutdown, vrrp);
     }
 
     public SiplbConfig withRouting(RoutingConfig routing) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing);
+                admin, limits, routing, logging, shutdown, vrrp);
+    }
+
+    public SiplbConfig withLogging(LoggingConfig logging) {
+        return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
+                admin, limits, routing, logging, shutdown, vrrp);
+    }
+
+    public SiplbConfig withShutdown(ShutdownConfig shutdown) {
+        return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
+                admin, limits, routing, logging, shutdown, vrrp);
+    }
+
+    /** A copy with another VRRP section ({@code null}: no speaker). */
+    public SiplbConfig withVrrp(VrrpConfig vrrp) {
+        return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
+                admin, limits, routing, logging, shutdown, vrrp);
     }
 }

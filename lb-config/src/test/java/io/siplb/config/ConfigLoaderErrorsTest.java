@@ -155,6 +155,68 @@ class ConfigLoaderErrorsTest {
     }
 
     @Test
+    void aliveCodesOutsideTheFinalRangeAreRejectedAtTheirLine() {
+        ConfigProblem p = onlyProblem(REQUIRED + """
+                health:
+                  alive-codes: 200-299,180
+                """);
+
+        assertThat(p.toString()).isEqualTo("siplb.yaml:5:16: health.alive-codes: '200-299,180': '180' "
+                + "(expected: a final response code 200 ~ 699 or a range like 200-299)");
+    }
+
+    @Test
+    void aliveCodeRangeBackwardsIsRejected() {
+        ConfigProblem p = onlyProblem(REQUIRED + "health: {alive-codes: 299-200}\n");
+
+        assertThat(p.keyPath()).isEqualTo("health.alive-codes");
+        assertThat(p.message()).isEqualTo("'299-200': range 299-200 (expected: from <= to)");
+    }
+
+    @Test
+    void policySharesOutOfRangeAreAllRejected() {
+        List<ConfigProblem> problems = problems(REQUIRED + """
+                health:
+                  jitter: 0.8
+                  panic-threshold: 1
+                  max-passive-eject-share: 1.5
+                """);
+
+        assertThat(problems).extracting(ConfigProblem::toString).containsExactly(
+                "siplb.yaml:5:11: health.jitter: 0.8 (expected: 0 ~ 0.5)",
+                "siplb.yaml:6:20: health.panic-threshold: 1.0 (expected: 0 ~ 1, 1 excluded; 0 = never panic)",
+                "siplb.yaml:7:28: health.max-passive-eject-share: 1.5 (expected: 0 ~ 1)");
+    }
+
+    @Test
+    void shareThatIsNotADecimalNumberSaysWhatWasExpected() {
+        ConfigProblem p = onlyProblem(REQUIRED + "health: {panic-threshold: 50%}\n");
+
+        assertThat(p.keyPath()).isEqualTo("health.panic-threshold");
+        assertThat(p.message()).isEqualTo("expected a decimal number like 0.5, got '50%'");
+    }
+
+    @Test
+    void retryAfterCapAndSlowStartOutOfRangeAreRejected() {
+        List<ConfigProblem> problems = problems(REQUIRED + """
+                health:
+                  max-retry-after: 25h
+                  slow-start: 2h
+                """);
+
+        assertThat(problems).extracting(ConfigProblem::toString).containsExactly(
+                "siplb.yaml:5:20: health.max-retry-after: 25h (expected: 0s ~ 1d; 0s = ignore Retry-After)",
+                "siplb.yaml:6:15: health.slow-start: 2h (expected: 0s ~ 1h; 0s = off)");
+    }
+
+    @Test
+    void misspelledPolicyKeyGetsTheNearestValidKey() {
+        ConfigProblem p = onlyProblem(REQUIRED + "health: {panic-treshold: 0.4}\n");
+
+        assertThat(p.message()).isEqualTo("unknown key 'panic-treshold' at health (did you mean 'panic-threshold'?)");
+    }
+
+    @Test
     void riseAndFallBelowOneAreBothRejected() {
         List<ConfigProblem> problems = problems(REQUIRED + """
                 health:
@@ -163,8 +225,8 @@ class ConfigLoaderErrorsTest {
                 """);
 
         assertThat(problems).extracting(ConfigProblem::toString).containsExactly(
-                "siplb.yaml:5:9: health.rise: 0 (expected: >= 1)",
-                "siplb.yaml:6:9: health.fall: -1 (expected: >= 1)");
+                "siplb.yaml:5:9: health.rise: 0 (expected: 1 ~ 100)",
+                "siplb.yaml:6:9: health.fall: -1 (expected: 1 ~ 100)");
     }
 
     @Test

@@ -92,6 +92,49 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void healthPolicyKeysAreRead() {
+        SiplbConfig config = ConfigLoader.load("""
+                listen: [udp://127.0.0.1:5060]
+                backends: [{id: a, uri: "sip:10.0.0.11"}]
+                flow-token: {secret: "0123456789abcdef"}
+                health:
+                  jitter: 0.2
+                  alive-codes: 200-299, 404
+                  panic-threshold: 0.25
+                  max-passive-eject-share: 0.5
+                  max-retry-after: 30s
+                  slow-start: 10s
+                """, "siplb.yaml");
+
+        assertThat(config.health()).isEqualTo(new HealthConfig(true, Duration.ofSeconds(1), Duration.ofMillis(500),
+                0.2, 2, 2, "200-299,404", 0.25, 0.5, Duration.ofSeconds(30), Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void healthPolicyDefaultsAreThoseOfTheCore() {
+        HealthConfig h = HealthConfig.DEFAULTS;
+
+        assertThat(h.jitter()).isEqualTo(0.1);
+        assertThat(h.aliveCodes()).isEqualTo("200-699");
+        assertThat(h.panicThreshold()).isEqualTo(0.5);
+        assertThat(h.maxPassiveEjectShare()).isEqualTo(1.0 / 3);
+        assertThat(h.maxRetryAfter()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(h.slowStart()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aSingleAliveCodeMayBeWrittenAsANumber() {
+        SiplbConfig config = ConfigLoader.load("""
+                listen: [udp://127.0.0.1:5060]
+                backends: [{id: a, uri: "sip:10.0.0.11"}]
+                flow-token: {secret: "0123456789abcdef"}
+                health: {alive-codes: 200}
+                """, "siplb.yaml");
+
+        assertThat(config.health().aliveCodes()).isEqualTo("200");
+    }
+
+    @Test
     void ipv6ListenAddressIsReadWithoutBrackets() {
         SiplbConfig config = ConfigLoader.load("""
                 listen:

@@ -23,7 +23,7 @@ class RecordsTest {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new HealthConfig(true, Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 0))
                 .withMessage("timeout: 1s (expected: less than interval 1s, so that probes do not overlap); "
-                        + "rise: 0 (expected: >= 1); fall: 0 (expected: >= 1)");
+                        + "rise: 0 (expected: 1 ~ 100); fall: 0 (expected: 1 ~ 100)");
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.siplb.route;
 import com.google.common.hash.Hasher;
 import com.google.common.net.InetAddresses;
 import io.siplb.hash.Backend;
+import io.siplb.hash.BackendState;
+import io.siplb.hash.BackendView;
 import io.siplb.sip.HeaderName;
 import io.siplb.sip.ParseFailure;
 import io.siplb.sip.SipMethod;
@@ -16,6 +18,7 @@ import io.siplb.sip.header.Via;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -38,12 +41,22 @@ public final class Router {
     private static final byte[] MAX_FORWARDS_70 = "Max-Forwards: 70\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final List<String> NO_HEADERS = List.of();
 
+    /**
+     * The Via parameter carrying the send time: epoch milliseconds in base 36 (8 characters
+     * until 2059). Outside the branch, so a retransmission still gets the same branch.
+     */
+    public static final String SEND_TIME_PARAM = "t";
+
+    /** The answer to a request from a backend whose flow token fails verification; counted by identity. */
+    public static final Respond INVALID_FLOW_TOKEN = Respond.of(403, "Invalid Flow Token");
+
     private final RouterConfig config;
     private final LocalAddresses local;
     private final FlowTokenCodec tokens;
     private final ViaBranch branches;
     private final ConnectionLiveness connections;
     private final RecentInvites recentInvites;
+    private final LongSupplier clockMillis;
     private final Respond serviceUnavailable;
 
     public Router(RouterConfig config, FlowTokenCodec tokens, ViaBranch branches, ConnectionLiveness connections) {
@@ -52,12 +65,23 @@ public final class Router {
 
     public Router(RouterConfig config, FlowTokenCodec tokens, ViaBranch branches, ConnectionLiveness connections,
                   RecentInvites recentInvites) {
+        this(config, tokens, branches, connections, recentInvites, System::currentTimeMillis);
+    }
+
+    /**
+     * @param clockMillis wall-clock milliseconds, written into our Via as the send time
+     *                    ({@value #SEND_TIME_PARAM}) so that a backend's response time can be
+     *                    measured from its response alone, without per-transaction state
+     */
+    public Router(RouterConfig config, FlowTokenCodec tokens, ViaBranch branches, ConnectionLiveness connections,
+                  RecentInvites recentInvites, LongSupplier clockMillis) {
         this.config = requireNonNull(config, "config");
         this.local = config.local();
         this.tokens = requireNonNull(tokens, "tokens");
         this.branches = requireNonNull(branches, "branches");
         this.connections = requireNonNull(connections, "connections");
         this.recentInvites = requireNonNull(recentInvites, "recentInvites");
+        this.clockMillis = requireNonNull(clockMillis, "clockMillis");
         this.serviceUnavailable = new Respond(503, "Service Unavailable",
                 List.of("Retry-After: " + config.retryAfterSeconds()));
     }
@@ -113,7 +137,7 @@ public final class Router {
                     flow = tokens.decode(user);
                     if (flow == null && side == Side.INSIDE) {
                         // RFC 5626 §5.3: a token that fails verification is refused
-                        return refuse(method, Respond.of(403, "Invalid Flow Token"));
+                        return refuse(method, INVALID_FLOW_TOKEN);
                     }
                 }
                 routeH = request.next(routeH);
@@ -136,6 +160,10 @@ public final class Router {
             if (backend == null) {
                 // not an open relay: from outside we only ever send to a backend
                 return refuse(method, Respond.of(403, "Forbidden Route"));
+            }
+            if (isDown(view, backend)) {
+                // its dialogs cannot go on elsewhere: say so at once instead of sending into the void
+                return refuse(method, serviceUnavailable);
             }
             return forwardToBackend(request, source, backend, edits, clientVia);
         }
@@ -175,7 +203,8 @@ public final class Router {
             NameAddr next = NameAddr.parse(request.content(), request.valueStart(routeH), request.valueEnd(routeH));
             Backend backend = next == null || next.uri() == null ? null : view.backendNamed(next.uri());
             if (backend != null) {
-                return forwardToBackend(request, source, backend, edits, clientVia);
+                return isDown(view, backend) ? refuse(method, serviceUnavailable)
+                        : forwardToBackend(request, source, backend, edits, clientVia);
             }
             return outbound(request, source, edits, clientVia, next == null ? null : next.uri());
         }
@@ -207,6 +236,18 @@ public final class Router {
             recentInvites.remember(transactionKey(request.topVia()), backend.id());
         }
         return backend;
+    }
+
+    /**
+     * A backend that health checking took out of routing ({@link BackendState#DOWN}; a draining
+     * one still takes its dialogs). An in-dialog request for it gets 503 with Retry-After
+     * (RFC 3261 §21.5.4) rather than a send that nobody answers, so the UA gives up at once
+     * instead of after Timer B/F.
+     */
+    private static boolean isDown(RoutingView view, Backend backend) {
+        BackendView backends = view.backends();
+        int i = backends.indexOf(backend.id());
+        return i >= 0 && backends.state(i) == BackendState.DOWN;
     }
 
     private static String transactionKey(Via via) {
@@ -244,7 +285,11 @@ public final class Router {
                 source.transport().isStream() ? source.connectionId() : 0);
         // RFC 3261 §16.6 step 8: our Via goes on top
         edits.insertHeaderBefore(request.first(HeaderName.VIA),
-                new HeaderWriter().via(target.transport().name(), local.advertisedHost(), local.advertisedPort(), branch));
+                new HeaderWriter().viaStart(target.transport().name(), local.advertisedHost(), local.advertisedPort())
+                        .param("branch", branch)
+                        // RFC 3261 §8.2.6.2: a response echoes our Via, so the send time comes back with it
+                        .param(SEND_TIME_PARAM, Long.toString(clockMillis.getAsLong(), 36))
+                        .crlf());
         return new Forward(target, edits, backendId);
     }
 

@@ -39,8 +39,10 @@ final class RouterFixture implements AutoCloseable {
     final FlowTokenCodec tokens = FlowTokenCodec.of(SECRET);
     final ViaBranch branches = new ViaBranch(SECRET);
     final List<Long> openConnections = new ArrayList<>();
+    /** The wall clock our Via's send time is read from. */
+    static final long NOW_MILLIS = 1_764_000_000_000L;
     final Router router = new Router(RouterConfig.of(local, Set.of("example.com")), tokens, branches,
-            id -> openConnections.contains(id));
+            id -> openConnections.contains(id), RecentInvites.withDefaults(), () -> NOW_MILLIS);
     final ResponseRouter responseRouter = new ResponseRouter(local, branches);
     RoutingView view = RoutingView.of(BackendView.of(List.of(
             new Backend("a", "10.0.0.1", 5060, "UDP", 1),

@@ -99,6 +99,12 @@ class RouterTest {
     }
 
     @Test
+    void writesTheSendTimeIntoOurViaSoTheResponseCarriesItBack() {
+        String wire = wire(lb.fromClient(lb.request(INVITE)));
+        assertThat(topVia(wire)).endsWith(";t=" + Long.toString(RouterFixture.NOW_MILLIS, 36));
+    }
+
+    @Test
     void givesACancelTheBranchOfItsInvite() {
         // RFC 3261 §16.11
         String invite = wire(lb.fromClient(lb.request(INVITE)));

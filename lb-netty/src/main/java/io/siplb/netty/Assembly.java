@@ -2,12 +2,16 @@ package io.siplb.netty;
 
 import com.google.common.net.InetAddresses;
 import io.siplb.config.BackendConfig;
+import io.siplb.config.HealthConfig;
 import io.siplb.config.HostPort;
 import io.siplb.config.LimitsConfig;
 import io.siplb.config.ListenAddress;
 import io.siplb.config.SiplbConfig;
+import io.siplb.config.VrrpConfig;
 import io.siplb.hash.Backend;
 import io.siplb.hash.BackendView;
+import io.siplb.health.HealthPolicy;
+import io.siplb.health.ReplyCodes;
 import io.siplb.route.ConnectionLiveness;
 import io.siplb.route.FlowTokenCodec;
 import io.siplb.route.LocalAddresses;
@@ -17,6 +21,7 @@ import io.siplb.route.RouterConfig;
 import io.siplb.route.RoutingView;
 import io.siplb.route.ViaBranch;
 import io.siplb.sip.SipLimits;
+import io.siplb.vrrp.VrrpParameters;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -110,6 +115,29 @@ public final class Assembly {
 
     public ResponseRouter responseRouter() {
         return new ResponseRouter(local, branches);
+    }
+
+    /** The health checking policy of the configuration. */
+    public HealthPolicy healthPolicy() {
+        return healthPolicy(config.health());
+    }
+
+    /** lb-config's {@code health:} section onto lb-core's policy (the same keys and defaults). */
+    static HealthPolicy healthPolicy(HealthConfig h) {
+        return new HealthPolicy(h.enabled(), h.interval(), h.timeout(), h.jitter(), h.rise(), h.fall(),
+                ReplyCodes.parse(h.aliveCodes()), h.panicThreshold(), h.maxPassiveEjectShare(),
+                h.maxRetryAfter(), h.slowStart());
+    }
+
+    /**
+     * lb-config's {@code vrrp:} section onto lb-core's parameters, with {@code primary}, the
+     * interface's first IPv4 address (looked up by the VRRP speaker: the only part that needs
+     * the host); {@code null} when no {@code vrrp:} is configured.
+     */
+    public VrrpParameters vrrpParameters(InetAddress primary) {
+        VrrpConfig v = config.vrrp();
+        return v == null ? null : new VrrpParameters(v.vrid(), v.priority(), v.advertIntervalCentis(), v.preempt(),
+                requireNonNull(primary, "primary"), v.vips());
     }
 
     static SipLimits limits(LimitsConfig c) {

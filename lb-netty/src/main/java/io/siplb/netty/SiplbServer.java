@@ -4,8 +4,23 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.siplb.config.ListenAddress;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.siplb.config.AdminConfig;
+import io.siplb.hash.BackendState;
+import io.siplb.hash.BackendView;
+import io.siplb.netty.admin.AdminAuth;
+import io.siplb.netty.admin.AdminResponses;
+import io.siplb.netty.admin.AdminRoute;
 import io.siplb.netty.admin.AdminServer;
+import io.siplb.netty.metrics.MetricsRoute;
+import io.siplb.netty.metrics.SendTime;
+import io.siplb.netty.metrics.SipMetrics;
 import io.siplb.netty.pipeline.Sender;
+import io.siplb.netty.probe.BackendsAdmin;
+import io.siplb.netty.probe.HealthMonitor;
+import io.siplb.netty.probe.RetryAfterWatcher;
+import io.siplb.netty.reload.ConfigReloader;
+import io.siplb.netty.reload.ReloadAdmin;
 import io.siplb.netty.pipeline.SipCounters;
 import io.siplb.netty.pipeline.SipRoutingHandler;
 import io.siplb.netty.stream.ConnectionTable;
@@ -19,9 +34,18 @@ import io.siplb.route.RoutingView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
+
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -51,6 +75,10 @@ public final class SiplbServer {
     private final AtomicReference<RoutingView> routingView;
     private final SipCounters counters = new SipCounters();
     private final ConnectionTable connections = new ConnectionTable();
+    private final SipMetrics metrics = new SipMetrics(counters, connections::size);
+    /** Set by {@link #drain()}: every backend that was UP is DRAINING in it; null until then. */
+    private volatile RoutingView drainingView;
+    private AdminServer readOnlyAdmin;
     private final UdpSockets udpSockets = new UdpSockets();
     private final List<UdpListener> udpListeners = new ArrayList<>();
     private final List<StreamListener> streamListeners = new ArrayList<>();
@@ -59,6 +87,15 @@ public final class SiplbServer {
     private EventLoopGroup workers;
     private AdminServer admin;
     private SipRoutingHandler routing;
+    // health checking and reload (io.siplb.netty.probe, io.siplb.netty.reload)
+    private volatile Path configFile;
+    private EventLoopGroup healthGroup;
+    private ExecutorService reloadExecutor;
+    private volatile HealthMonitor healthMonitor;
+    private volatile ConfigReloader reloader;
+    // /health hooks of the VRRP side (healthHooks)
+    private volatile java.util.function.Supplier<String> healthProblem;
+    private volatile java.util.function.Supplier<String> healthDetail;
 
     /** A server for {@code assembly}, with one I/O thread per core. */
     public SiplbServer(Assembly assembly) {
@@ -70,6 +107,13 @@ public final class SiplbServer {
         this.assembly = requireNonNull(assembly, "assembly");
         this.ioThreads = ioThreads;
         this.routingView = new AtomicReference<>(assembly.routingView());
+        metrics.watch(() -> currentView().backends());
+    }
+
+    /** The view messages are routed against: the published one, or the drain's. */
+    private RoutingView currentView() {
+        RoutingView d = drainingView;
+        return d != null ? d : routingView.get();
     }
 
     /**
@@ -90,23 +134,50 @@ public final class SiplbServer {
     }
 
     private void bind() throws Exception {
-        StreamInitializer streams = new StreamInitializer(connections, assembly.limits(), counters, () -> routing);
+        // one thread for the health tracker and its probe sockets (HealthTracker is single-threaded)
+        healthGroup = Transports.newGroup(1, "siplb-health");
+        healthMonitor = HealthMonitor.start(healthGroup.next(), assembly.healthPolicy(),
+                assembly.backendView().backends(), routingView, assembly.limits());
+        RetryAfterWatcher retryAfter = new RetryAfterWatcher(healthMonitor);
+        StreamInitializer streams = new StreamInitializer(connections, assembly.limits(), counters, () -> routing,
+                retryAfter);
         StreamConnector connector = new StreamConnector(workers, connections, streams);
-        Sender sender = new Sender(udpSockets, connections, connector, counters);
+        Sender sender = new Sender(udpSockets, connections, connector, counters, healthMonitor);
         routing = new SipRoutingHandler(assembly.router(connections), assembly.responseRouter(),
-                routingView::get, sender, counters);
+                this::currentView, sender, counters, metrics, SendTime.viaParam());
         SipDatagramDecoder datagrams = new SipDatagramDecoder(assembly.limits(), counters);
         SipRoutingHandler routingHandler = routing;
         ChannelInitializer<Channel> udpPipeline = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast("sip-decoder", datagrams).addLast("sip-routing", routingHandler);
+                ch.pipeline().addLast("sip-decoder", datagrams).addLast("sip-watcher", retryAfter)
+                        .addLast("sip-routing", routingHandler);
             }
         };
 
-        var adminConfig = assembly.config().admin().listen();
-        admin = AdminServer.builder(this::isReady)
-                .bind(acceptors, new InetSocketAddress(adminConfig.host(), adminConfig.port()));
+        AdminConfig adminConfig = assembly.config().admin();
+        AdminRoute health = this::health;
+        AdminRoute metricsRoute = new MetricsRoute(metrics);
+        String token = adminToken(adminConfig);
+        AdminServer.Builder adminRoutes = BackendsAdmin.register(AdminServer.builder(this::isReady), healthMonitor);
+        if (configFile != null) {
+            reloadExecutor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("siplb-reload", true));
+            reloader = new ConfigReloader(configFile, assembly.config(), healthMonitor, reloadExecutor);
+            ReloadAdmin.register(adminRoutes, reloader);
+        }
+        admin = adminRoutes
+                .route("/health", health)
+                .route("/metrics", metricsRoute)
+                .auth(AdminAuth.bearer(token, adminConfig.publicReadOnly() ? AdminAuth.READ_ONLY_PATHS : java.util.Set.of(),
+                        metrics::unauthorized))
+                .bind(acceptors, new InetSocketAddress(adminConfig.listen().host(), adminConfig.listen().port()));
+        if (adminConfig.readOnlyListen() != null) {
+            readOnlyAdmin = AdminServer.builder(this::isReady)
+                    .route("/health", health)
+                    .route("/metrics", metricsRoute)
+                    .bind(acceptors, new InetSocketAddress(adminConfig.readOnlyListen().host(),
+                            adminConfig.readOnlyListen().port()));
+        }
 
         var advertise = assembly.config().advertise();
         for (ListenAddress listen : assembly.config().listen()) {
@@ -142,9 +213,22 @@ public final class SiplbServer {
         udpListeners.clear();
         streamListeners.clear();
         connections.closeAll();
+        if (healthMonitor != null) {
+            healthMonitor.close();
+        }
+        if (reloadExecutor != null) {
+            reloadExecutor.shutdownNow();
+            reloadExecutor = null;
+        }
+        shutdown(healthGroup);
+        healthGroup = null;
         if (admin != null) {
             admin.close();
             admin = null;
+        }
+        if (readOnlyAdmin != null) {
+            readOnlyAdmin.close();
+            readOnlyAdmin = null;
         }
         shutdown(acceptors);
         shutdown(workers);
@@ -159,6 +243,115 @@ public final class SiplbServer {
         }
     }
 
+    /**
+     * Starts the shutdown drain: {@code /health} turns 503 "draining" (a VRRP peer or load balancer
+     * in front moves traffic away), and every backend that is UP is routed as DRAINING, so a new
+     * initial request finds no backend for a new AOR and lb-core answers it 503 with Retry-After,
+     * while CANCEL, non-2xx ACK, in-dialog requests (Route) and all responses still go through.
+     * Health changes published during the drain no longer affect routing. Idempotent.
+     */
+    public void drain() {
+        ready = false;
+        metrics.draining(true);
+        if (drainingView == null) {
+            RoutingView view = routingView.get();
+            BackendView backends = view.backends();
+            Map<String, BackendState> changes = new HashMap<>();
+            for (int i = 0; i < backends.size(); i++) {
+                if (backends.state(i) == BackendState.UP) {
+                    changes.put(backends.backend(i).id(), BackendState.DRAINING);
+                }
+            }
+            drainingView = view.withBackends(backends.withStates(changes));
+        }
+    }
+
+    /** Whether {@link #drain()} was called. */
+    public boolean isDraining() {
+        return drainingView != null;
+    }
+
+    /**
+     * Waits, after {@link #drain()}, until no forwarded request awaits its final response (seen
+     * twice, 50ms apart) or {@code grace} is over; never on an event loop.
+     *
+     * @return true when the drain finished before the grace ran out
+     */
+    public boolean awaitDrained(Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        int quiet = 0;
+        while (System.nanoTime() - deadline < 0) {
+            quiet = metrics.awaitingAnswers() <= 0 ? quiet + 1 : 0;
+            if (quiet >= 2) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return metrics.awaitingAnswers() <= 0;
+    }
+
+    private io.netty.handler.codec.http.FullHttpResponse health(io.netty.handler.codec.http.FullHttpRequest request,
+                                                                io.netty.buffer.ByteBufAllocator alloc) {
+        // VRRP (io.siplb.netty.vrrp.HighAvailability): node health and the VRRP state line, when set
+        java.util.function.Supplier<String> problemHook = healthProblem;
+        java.util.function.Supplier<String> detailHook = healthDetail;
+        String problem = ready && problemHook != null ? problemHook.get() : null;
+        String detail = detailHook == null ? null : detailHook.get();
+        String extra = detail == null ? "" : "\n" + detail;
+        if (ready && problem == null) {
+            return AdminResponses.text(HttpResponseStatus.OK, "ok" + extra, alloc);
+        }
+        String why = problem != null ? "unhealthy: " + problem : isDraining() ? "draining" : "starting";
+        return AdminResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, why + extra, alloc);
+    }
+
+    /**
+     * Extra {@code /health} inputs (io.siplb.netty.vrrp): {@code problem} returns why the node
+     * cannot serve (503 with that reason) or null; {@code detail} returns a line appended to
+     * the body (the VRRP state) or null. Either may be null.
+     */
+    public SiplbServer healthHooks(java.util.function.Supplier<String> problem,
+                                   java.util.function.Supplier<String> detail) {
+        this.healthProblem = problem;
+        this.healthDetail = detail;
+        return this;
+    }
+
+    /** The event loop groups (acceptors, I/O workers) while running, for the stall watchdog. */
+    public List<EventLoopGroup> eventLoopGroups() {
+        List<EventLoopGroup> groups = new ArrayList<>(2);
+        if (acceptors != null) {
+            groups.add(acceptors);
+        }
+        if (workers != null) {
+            groups.add(workers);
+        }
+        return groups;
+    }
+
+    /** The admin token: {@code admin.token-file}, else {@code $SIPLB_ADMIN_TOKEN}, else none. */
+    static String adminToken(AdminConfig config) {
+        if (config.token() != null) {
+            return config.token();
+        }
+        String env = System.getenv(AdminConfig.TOKEN_ENV);
+        if (env == null || env.isBlank()) {
+            return null;
+        }
+        // the same rules as a token file (length, printable ASCII): throws naming the variable
+        try {
+            return config.withToken(env.trim(), AdminConfig.TOKEN_ENV).token();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(AdminConfig.TOKEN_ENV + ": " + e.getMessage()
+                    .replace("token-file: ", ""), e);
+        }
+    }
+
+    /** The meters, served at {@code /metrics}; the health checker reports to it. */
+    public SipMetrics metrics() {
+        return metrics;
+    }
+
     /** True once every listener is bound, until {@link #stop()}. */
     public boolean isReady() {
         return ready;
@@ -167,6 +360,32 @@ public final class SiplbServer {
     /** The routing snapshot; {@code set} a new one to change how messages are routed. */
     public AtomicReference<RoutingView> routingView() {
         return routingView;
+    }
+
+    /**
+     * The configuration file {@code POST /reload} and SIGHUP read again; set before
+     * {@link #start()} (without one, there is no {@code /reload}).
+     */
+    public SiplbServer configFile(Path file) {
+        this.configFile = requireNonNull(file, "file");
+        return this;
+    }
+
+    /**
+     * Reloads the configuration file (SIGHUP): the new backends and health policy, or nothing
+     * when the file is invalid or changes what cannot change while running.
+     */
+    public CompletableFuture<ConfigReloader.Result> reload(String trigger) {
+        ConfigReloader r = reloader;
+        if (r == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no configuration file to reload"));
+        }
+        return r.reload(trigger);
+    }
+
+    /** Backend health checking (probes, drain, statuses); null before start. */
+    public HealthMonitor healthMonitor() {
+        return healthMonitor;
     }
 
     public Assembly assembly() {
@@ -197,6 +416,12 @@ public final class SiplbServer {
             out.add(l.localAddress());
         }
         return out;
+    }
+
+    /** The bound read-only admin address, or {@code null} when none is configured or before start. */
+    public InetSocketAddress readOnlyAdminAddress() {
+        AdminServer a = readOnlyAdmin;
+        return a == null ? null : a.localAddress();
     }
 
     /** The bound admin address, or {@code null} before start. */

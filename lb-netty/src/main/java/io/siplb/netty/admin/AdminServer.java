@@ -4,14 +4,18 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.siplb.netty.Transports;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import static java.util.Objects.requireNonNull;
@@ -54,6 +58,8 @@ public final class AdminServer {
     /** Collects routes, then binds. */
     public static final class Builder {
         private final Map<String, AdminRoute> routes = new LinkedHashMap<>();
+        private AdminAuth auth = AdminAuth.OPEN;
+        private final List<AdminHandler.ActionEntry> actions = new ArrayList<>();
 
         private Builder(BooleanSupplier ready) {
             requireNonNull(ready, "ready");
@@ -69,11 +75,27 @@ public final class AdminServer {
         }
 
         /**
+         * Adds an {@link AdminAction} for {@code path} (every path below it when it ends in
+         * {@code /}) and these methods; other methods get 405. Exact routes win over actions.
+         */
+        public Builder action(String path, Set<HttpMethod> methods, AdminAction action) {
+            actions.add(new AdminHandler.ActionEntry(requireNonNull(path, "path"), Set.copyOf(methods),
+                    requireNonNull(action, "action")));
+            return this;
+        }
+
+        /** Who may use the routes ({@link AdminAuth#OPEN} by default). */
+        public Builder auth(AdminAuth auth) {
+            this.auth = requireNonNull(auth, "auth");
+            return this;
+        }
+
+        /**
          * Binds {@code address} on {@code group}; waits for the result (call at start-up, not on
          * an event loop).
          */
         public AdminServer bind(EventLoopGroup group, InetSocketAddress address) throws Exception {
-            AdminHandler handler = new AdminHandler(routes);
+            AdminHandler handler = new AdminHandler(routes, auth, actions);
             Channel ch = new ServerBootstrap()
                     .group(group)
                     .channel(Transports.serverSocketChannel())

@@ -11,7 +11,7 @@ import java.io.InputStream;
 
 /**
  * The {@code siplb} command line: {@code run}, {@code check-config}, {@code hash},
- * {@code decode-token}.
+ * {@code decode-token}, {@code health}.
  *
  * <p>Exit codes: 0 success; 1 the command ran and failed (invalid configuration, invalid token,
  * cannot start); 2 usage error (unknown option, missing argument). Errors go to stderr, one
@@ -19,7 +19,8 @@ import java.io.InputStream;
  */
 @Command(name = "siplb", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "SIP-aware load balancer and stateless edge proxy.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, HashCommand.class, DecodeTokenCommand.class})
+        subcommands = {RunCommand.class, CheckConfigCommand.class, HashCommand.class, DecodeTokenCommand.class,
+                HealthCommand.class})
 public final class Main implements Runnable {
 
     @Spec
@@ -27,7 +28,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command (expected: run, check-config, hash or decode-token)");
+        throw new ParameterException(spec.commandLine(), "Missing command (expected: run, check-config, hash, decode-token or health)");
     }
 
     public static void main(String[] args) {

@@ -4,6 +4,9 @@ import io.siplb.config.SiplbConfig;
 import io.siplb.netty.Assembly;
 import io.siplb.netty.SiplbServer;
 import io.siplb.netty.Transports;
+import io.siplb.netty.pipeline.SipCounters;
+import io.siplb.route.DropReason;
+import io.siplb.netty.vrrp.HighAvailability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -16,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code siplb run --config FILE}: starts siplb, logs one line naming its listeners and backends,
- * and runs until SIGTERM or SIGINT; then closes everything and exits 0.
+ * and runs until SIGTERM or SIGINT; then drains for up to {@code shutdown.grace} (new initial
+ * requests 503 with Retry-After, in-flight ones finish), closes everything and exits 0.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run siplb until SIGTERM or SIGINT.")
 final class RunCommand implements Callable<Integer> {
@@ -29,7 +33,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SiplbConfig loaded = config.load();
-        SiplbServer server = new SiplbServer(Assembly.of(loaded));
+        LogFormat.apply(loaded.logging().format());
+        SiplbServer server = new SiplbServer(Assembly.of(loaded)).configFile(config.file);
+        if (!HangupSignal.onHangup(() -> server.reload("SIGHUP"))) {
+            log.warn("SIGHUP cannot be handled on this JVM: reload with POST /reload");
+        }
         CountDownLatch stop = new CountDownLatch(1);
         TerminationSignals.onTermination(stop::countDown);
         try {
@@ -40,11 +48,43 @@ final class RunCommand implements Callable<Integer> {
         log.info("siplb started ({}): udp {} tcp {} advertise {} admin {}; backends {}",
                 Transports.name(), server.udpAddresses(), server.tcpAddresses(), loaded.advertise(),
                 server.adminAddress(), backends(loaded));
+        // node health for /health, and the VRRP speaker when vrrp: is configured (io.siplb.netty.vrrp)
+        HighAvailability ha;
+        try {
+            ha = HighAvailability.start(server.assembly(), server::isReady, server.routingView()::get,
+                    server.eventLoopGroups(), server.metrics().registry());
+        } catch (RuntimeException e) {
+            server.stop();
+            throw new IllegalStateException("cannot start: " + e.getMessage(), e);
+        }
+        server.healthHooks(ha.healthProblem(), ha.healthDetail());
         stop.await();
         log.info("siplb stopping");
+        // First, before any drain: a VRRP master hands the VIP over with priority 0 while it
+        // still forwards normally, so a planned stop loses nothing (bounded by the speaker).
+        ha.handOver();
+        // Then drain (shutdown.grace): new initial requests get 503 + Retry-After, in-flight ones finish.
+        long drainStart = System.nanoTime();
+        server.drain();
+        boolean drained = server.awaitDrained(loaded.shutdown().grace());
+        long drainMillis = (System.nanoTime() - drainStart) / 1_000_000;
+        ha.close();
         server.stop();
-        log.info("siplb stopped");
+        SipCounters c = server.counters();
+        log.info("siplb stopped: drain {} after {}ms; requests_in={} responses_in={} forwarded={} local_responses={} "
+                        + "dropped={} awaiting_answers={}",
+                drained ? "complete" : "cut short by shutdown.grace", drainMillis, c.get(SipCounters.Event.REQUEST_IN),
+                c.get(SipCounters.Event.RESPONSE_IN), c.get(SipCounters.Event.FORWARDED),
+                c.get(SipCounters.Event.RESPONDED), dropped(c), server.metrics().awaitingAnswers());
         return 0;
+    }
+
+    private static long dropped(SipCounters c) {
+        long n = 0;
+        for (DropReason r : DropReason.values()) {
+            n += c.get(r);
+        }
+        return n;
     }
 
     private static List<String> backends(SiplbConfig config) {

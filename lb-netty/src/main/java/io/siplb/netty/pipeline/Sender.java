@@ -42,10 +42,23 @@ public final class Sender {
     private final ConnectionTable connections;
     private final StreamConnector connector;
     private final SipCounters counters;
+    private final BackendSignals signals;
     /** One listener for every write: counting a failure allocates nothing per message. */
     private final ChannelFutureListener countFailure;
 
     public Sender(UdpSockets udp, ConnectionTable connections, StreamConnector connector, SipCounters counters) {
+        this(udp, connections, connector, counters, BackendSignals.NONE);
+    }
+
+    /**
+     * @param signals told when a connection to a backend cannot be opened (refused, timed out):
+     *                passive health evidence. ICMP errors for datagrams sent from the shared,
+     *                unconnected listener sockets are not reported by the kernel, so UDP sends
+     *                give none; the prober's connected sockets see those.
+     */
+    public Sender(UdpSockets udp, ConnectionTable connections, StreamConnector connector, SipCounters counters,
+                  BackendSignals signals) {
+        this.signals = requireNonNull(signals, "signals");
         this.udp = requireNonNull(udp, "udp");
         this.connections = requireNonNull(connections, "connections");
         this.connector = requireNonNull(connector, "connector");
@@ -113,6 +126,7 @@ public final class Sender {
             if (connecting.isSuccess()) {
                 write(current, connecting.channel(), out);
             } else {
+                signals.sendFailed(address, connecting.cause());
                 fail(out, Event.WRITE_FAILED);
             }
             return;
@@ -122,6 +136,7 @@ public final class Sender {
             if (f.isSuccess()) {
                 f.channel().writeAndFlush(out).addListener(countFailure);
             } else {
+                signals.sendFailed(address, f.cause());
                 fail(out, Event.WRITE_FAILED);
             }
         });

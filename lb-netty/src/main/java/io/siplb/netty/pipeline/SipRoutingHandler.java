@@ -5,7 +5,10 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramChannel;
+import io.siplb.netty.metrics.SendTime;
+import io.siplb.netty.metrics.SipMetrics;
 import io.siplb.netty.pipeline.SipCounters.Event;
+import io.siplb.hash.Backend;
 import io.siplb.route.Decision;
 import io.siplb.route.Drop;
 import io.siplb.route.DropReason;
@@ -15,8 +18,10 @@ import io.siplb.route.Respond;
 import io.siplb.route.ResponseRouter;
 import io.siplb.route.Router;
 import io.siplb.route.RoutingView;
+import io.siplb.route.Side;
 import io.siplb.route.Source;
 import io.siplb.sip.SipMessage;
+import io.siplb.sip.SipMethod;
 import io.siplb.sip.SipRequest;
 import io.siplb.sip.SipResponse;
 import io.siplb.sip.edit.MessageSplicer;
@@ -58,17 +63,31 @@ public final class SipRoutingHandler extends ChannelInboundHandlerAdapter {
     private final Sender sender;
     private final SipCounters counters;
     private final AtomicBoolean loggedInternalError = new AtomicBoolean();
+    /** Null: no Micrometer meters (unit tests of the pipeline). */
+    private final SipMetrics metrics;
+    private final SendTime sendTime;
 
     /**
      * @param view the current routing snapshot, e.g. {@code AtomicReference::get}; read once per request
      */
     public SipRoutingHandler(Router router, ResponseRouter responses, Supplier<RoutingView> view,
                              Sender sender, SipCounters counters) {
+        this(router, responses, view, sender, counters, null, SendTime.viaParam());
+    }
+
+    /**
+     * @param metrics  the meters, or {@code null} for none
+     * @param sendTime reads the send time back from a backend's response, for its response time
+     */
+    public SipRoutingHandler(Router router, ResponseRouter responses, Supplier<RoutingView> view,
+                             Sender sender, SipCounters counters, SipMetrics metrics, SendTime sendTime) {
         this.router = requireNonNull(router, "router");
         this.responses = requireNonNull(responses, "responses");
         this.view = requireNonNull(view, "view");
         this.sender = requireNonNull(sender, "sender");
         this.counters = requireNonNull(counters, "counters");
+        this.metrics = metrics;
+        this.sendTime = requireNonNull(sendTime, "sendTime");
     }
 
     @Override
@@ -80,10 +99,14 @@ public final class SipRoutingHandler extends ChannelInboundHandlerAdapter {
         SipInbound inbound = (SipInbound) msg;
         SipMessage message = inbound.message();
         try {
+            RoutingView current = view.get();
             Decision decision = message instanceof SipRequest
-                    ? router.route((SipRequest) message, inbound.source(), view.get())
+                    ? router.route((SipRequest) message, inbound.source(), current)
                     : responses.route((SipResponse) message, inbound.source());
             carryOut(ctx, message, inbound.source(), decision);
+            if (metrics != null) {
+                measure(message, inbound.source(), current, decision);
+            }
         } catch (RuntimeException e) {
             counters.count(Event.INTERNAL_ERROR);
             if (loggedInternalError.compareAndSet(false, true)) {
@@ -111,6 +134,41 @@ public final class SipRoutingHandler extends ChannelInboundHandlerAdapter {
             counters.count(Event.RESPONDED);
         } else {
             counters.drop(((Drop) decision).reason());
+        }
+    }
+
+    /** Counts what happened to {@code message}; a few array lookups, no allocation. */
+    private void measure(SipMessage message, Source source, RoutingView current, Decision decision) {
+        Side side = current.sideOf(source);
+        if (message instanceof SipRequest) {
+            SipMethod method = ((SipRequest) message).method();
+            metrics.request(method, side);
+            if (decision instanceof Forward) {
+                String backendId = ((Forward) decision).backendId();
+                if (backendId != null) {
+                    metrics.forwarded(current.backends(), backendId, method != SipMethod.ACK);
+                }
+            } else if (decision instanceof Respond) {
+                Respond respond = (Respond) decision;
+                metrics.localResponse(respond.status());
+                if (respond.status() == 430) {
+                    metrics.flowTokenFailure(SipMetrics.FlowTokenFailure.FLOW_GONE); // RFC 5626 §5.3
+                } else if (respond == Router.INVALID_FLOW_TOKEN) {
+                    metrics.flowTokenFailure(SipMetrics.FlowTokenFailure.INVALID);
+                }
+            } else if (decision instanceof Drop && ((Drop) decision).reason() == DropReason.FLOW_GONE) {
+                metrics.flowTokenFailure(SipMetrics.FlowTokenFailure.FLOW_GONE);
+            }
+            return;
+        }
+        SipResponse response = (SipResponse) message;
+        int status = response.statusCode();
+        metrics.response(status, side);
+        if (side == Side.INSIDE && decision instanceof Forward) {
+            Backend backend = current.backendAt(source.remote());
+            if (backend != null) {
+                metrics.answered(current.backends(), backend.id(), response, sendTime, status);
+            }
         }
     }
 

@@ -25,6 +25,8 @@ public final class StreamInitializer extends ChannelInitializer<Channel> {
     private final SipLimits limits;
     private final SipCounters counters;
     private final Supplier<? extends ChannelHandler> routing;
+    /** Sees each message before routing (health's Retry-After watcher), or null. */
+    private final ChannelHandler watcher;
 
     /**
      * @param routing the shared routing handler; supplied, not given, because that handler's sender
@@ -33,6 +35,13 @@ public final class StreamInitializer extends ChannelInitializer<Channel> {
      */
     public StreamInitializer(ConnectionTable connections, SipLimits limits, SipCounters counters,
                              Supplier<? extends ChannelHandler> routing) {
+        this(connections, limits, counters, routing, null);
+    }
+
+    /** @param watcher a {@code @Sharable} handler placed just before routing, or null */
+    public StreamInitializer(ConnectionTable connections, SipLimits limits, SipCounters counters,
+                             Supplier<? extends ChannelHandler> routing, ChannelHandler watcher) {
+        this.watcher = watcher;
         this.connections = requireNonNull(connections, "connections");
         this.limits = requireNonNull(limits, "limits");
         this.counters = requireNonNull(counters, "counters");
@@ -43,6 +52,9 @@ public final class StreamInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         connections.register(ch);
         ch.pipeline().addLast("sip-framer", new SipStreamDecoder(Transport.TCP, limits, counters));
+        if (watcher != null) {
+            ch.pipeline().addLast("sip-watcher", watcher);
+        }
         ch.pipeline().addLast("sip-routing", routing.get());
     }
 }

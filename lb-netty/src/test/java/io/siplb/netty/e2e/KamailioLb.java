@@ -3,12 +3,17 @@ package io.siplb.netty.e2e;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +26,9 @@ import java.util.stream.Collectors;
  * traffic, so {@link #expectedBackends} stays empty.
  */
 final class KamailioLb implements LoadBalancerUnderTest {
+    private static final Pattern RECEIVED = Pattern.compile(";received=([^;>]+)");
+    private static final Pattern RECEIVED_URI = Pattern.compile(
+            "sips?:([^:;>]+):(\\d+)(?:;transport=(\\w+))?.*", Pattern.CASE_INSENSITIVE);
     private KamailioProcess kamailio;
     private InetSocketAddress address;
 
@@ -64,6 +72,26 @@ final class KamailioLb implements LoadBalancerUnderTest {
         if (kamailio != null) {
             kamailio.close();
         }
+    }
+
+    /**
+     * The {@code received=} parameter of the Path or Record-Route URI: the client's source as a
+     * SIP URI, escaped ({@code sip:192.0.2.1:5060%3Btransport%3Dtcp}), written by
+     * {@code add_path_received()} or our {@code add_rr_param}.
+     */
+    @Override
+    public Optional<Flow> flowOf(String pathOrRecordRoute) {
+        Matcher m = RECEIVED.matcher(pathOrRecordRoute);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        String uri = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+        Matcher u = RECEIVED_URI.matcher(uri);
+        if (!u.matches()) {
+            return Optional.empty();
+        }
+        String transport = u.group(3) == null ? "UDP" : u.group(3).toUpperCase(Locale.ROOT);
+        return Optional.of(new Flow(transport, u.group(1), Integer.parseInt(u.group(2))));
     }
 
     @Override

@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The SIP load balancer an e2e test drives: Kamailio ({@link KamailioLb}) as the reference
- * while siplb's runtime is being written, siplb ({@link SiplbLb}) once it exists. Tests talk to
- * it only through this interface, so the same test runs against either; {@link #fromEnvironment}
- * picks one.
+ * The SIP load balancer an e2e test drives: siplb ({@link SiplbLb}, the default) or Kamailio
+ * ({@link KamailioLb}), the reference the harness was first proven with and siplb is compared
+ * with side by side. Tests talk to it only through this interface, so the same test runs against
+ * either; {@link #fromEnvironment} picks one.
  *
  * <p>Contract of the LB for these tests (DESIGN.md, routing rules): hash each AOR to one
  * backend and keep it there, insert Path on REGISTER and Record-Route on INVITE carrying the
@@ -46,6 +46,22 @@ interface LoadBalancerUnderTest extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The client flow the LB wrote into a Path or Record-Route value it inserted (what it will
+     * send requests for the client to), when it can tell: siplb decodes and verifies the flow
+     * token in the URI's user part (RFC 5626 §5.2), Kamailio reads its {@code received=}
+     * parameter. Empty when the value carries no flow the LB recognises.
+     */
+    Optional<Flow> flowOf(String pathOrRecordRoute);
+
+    /**
+     * Buffer leaks the LB reported (siplb: Netty's {@code LEAK:} log lines); empty when none, or
+     * when the LB cannot tell. Read after {@link #stop()}, when the log is complete.
+     */
+    default List<String> leakReports() {
+        return List.of();
+    }
+
     /** Human-readable hints for failed assertions (log tail). */
     String diagnostics();
 
@@ -53,6 +69,7 @@ interface LoadBalancerUnderTest extends AutoCloseable {
      * What the LB is started with.
      *
      * @param host     address to listen on (127.0.0.1, or the LB's address in a lab namespace)
+     * @param domain   the domain of the test users (served by the LB: From in it = originating)
      * @param udpPort  SIP port (UDP)
      * @param tcpPort  SIP port for TCP, 0 for none
      * @param backends the home proxies
@@ -60,8 +77,8 @@ interface LoadBalancerUnderTest extends AutoCloseable {
      * @param netns    network namespace to run in, or null
      * @param lifetime upper bound for the process' life (it ends itself after this)
      */
-    record Setup(String host, int udpPort, int tcpPort, List<Backend> backends, Path workDir, String netns,
-            Duration lifetime) {
+    record Setup(String host, String domain, int udpPort, int tcpPort, List<Backend> backends, Path workDir,
+            String netns, Duration lifetime) {
         public Setup {
             backends = List.copyOf(backends);
         }
@@ -70,12 +87,15 @@ interface LoadBalancerUnderTest extends AutoCloseable {
     /** One home proxy: id (as the LB names it), address, port (UDP). */
     record Backend(String id, String host, int port) {}
 
+    /** A client flow: transport ("UDP", "TCP"), source address and port as the LB saw them. */
+    record Flow(String transport, String address, int port) {}
+
     /**
      * The LB selected by system property {@code siplb.e2e.lb} or environment variable
-     * {@code SIPLB_E2E_LB}: {@code kamailio} (default) or {@code siplb}.
+     * {@code SIPLB_E2E_LB}: {@code siplb} (default) or {@code kamailio}.
      */
     static LoadBalancerUnderTest fromEnvironment() {
-        String which = System.getProperty("siplb.e2e.lb", System.getenv().getOrDefault("SIPLB_E2E_LB", "kamailio"));
+        String which = System.getProperty("siplb.e2e.lb", System.getenv().getOrDefault("SIPLB_E2E_LB", "siplb"));
         return switch (which) {
             case "kamailio" -> new KamailioLb();
             case "siplb" -> new SiplbLb();

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * the same machine. Every wait has a time limit. {@link #close()} ends the process, so
  * try-with-resources or an {@code @AfterEach} cleans up even when an assertion fails.
  */
-final class ManagedProcess implements AutoCloseable {
+public final class ManagedProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
@@ -34,7 +34,7 @@ final class ManagedProcess implements AutoCloseable {
      * Starts {@code command} in {@code dir}, stdout and stderr to {@code log}, stdin closed (a
      * tool waiting for a key must never hang a test).
      */
-    static ManagedProcess start(String name, List<String> command, Path dir, Path log) {
+    public static ManagedProcess start(String name, List<String> command, Path dir, Path log) {
         try {
             Files.createDirectories(dir);
             Process p = new ProcessBuilder(command)
@@ -49,24 +49,24 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
     /** Waits up to {@code timeout} for the exit; the exit code, or empty if still running. */
-    OptionalInt awaitExit(Duration timeout) {
+    public OptionalInt awaitExit(Duration timeout) {
         try {
             if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 return OptionalInt.of(process.exitValue());
@@ -79,7 +79,7 @@ final class ManagedProcess implements AutoCloseable {
     }
 
     /** Sends {@code signal} (e.g. "USR1") to this PID only, if it is still alive. */
-    void signal(String signal) {
+    public void signal(String signal) {
         if (!process.isAlive()) {
             return;
         }
@@ -100,7 +100,7 @@ final class ManagedProcess implements AutoCloseable {
      * SIGTERM, up to {@code grace} to exit, then SIGKILL. Descendants (Kamailio's workers) that
      * outlive their parent are killed by their PIDs, taken before the TERM.
      */
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         List<ProcessHandle> descendants = process.descendants().toList();
         if (process.isAlive()) {
             process.destroy(); // SIGTERM to this PID
@@ -117,7 +117,7 @@ final class ManagedProcess implements AutoCloseable {
     }
 
     /** The last {@code maxChars} characters of the log, for assertion messages. */
-    String logTail(int maxChars) {
+    public String logTail(int maxChars) {
         try {
             if (!Files.exists(log)) {
                 return "";

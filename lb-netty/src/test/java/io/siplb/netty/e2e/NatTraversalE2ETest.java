@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,21 +53,27 @@ class NatTraversalE2ETest {
                 Map.of("REG_LISTEN", "udp:" + lab.registrarIp() + ":" + SIP_PORT), dir, lab.publicNs(),
                 Duration.ofSeconds(115), new int[] {SIP_PORT}, new int[0]);
         lb = LoadBalancerUnderTest.fromEnvironment();
-        lb.start(new LoadBalancerUnderTest.Setup(lab.lbIp(), SIP_PORT, 0,
+        lb.start(new LoadBalancerUnderTest.Setup(lab.lbIp(), DOMAIN, SIP_PORT, 0,
                 List.of(new LoadBalancerUnderTest.Backend("registrar", lab.registrarIp(), SIP_PORT)),
                 dir.resolve(lb.name()), lab.publicNs(), Duration.ofSeconds(115)));
     }
 
     @AfterAll
     void tearDownLab() {
+        try {
+            if (lb != null) {
+                lb.stop();
+            }
+            if (registrar != null) {
+                registrar.close();
+            }
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
         if (lb != null) {
-            lb.stop();
-        }
-        if (registrar != null) {
-            registrar.close();
-        }
-        if (lab != null) {
-            lab.close();
+            assertThat(lb.leakReports()).as("buffer leaks reported by %s", lb.name()).isEmpty();
         }
     }
 
@@ -128,10 +136,22 @@ class NatTraversalE2ETest {
             assertSucceeded(callee, calleeResult);
 
             // the INVITE reached the client addressed to its private Contact, sent by the LB
-            assertThat(callee.logLines()).as("what the callee received")
-                    .anySatisfy(l -> assertThat(l)
-                            .contains("INVITE | sip:" + user + "@" + lab.clientIp() + ":" + clientPort)
-                            .contains("SIP/2.0/UDP " + lab.lbIp()));
+            List<String> invites = callee.logLines().stream().filter(l -> l.startsWith("INVITE | ")).toList();
+            assertThat(invites).as("INVITEs the callee received").hasSize(1);
+            String[] f = invites.get(0).split(" \\| ", -1);
+            assertThat(f).as("callee log line %s", invites.get(0)).hasSize(4);
+            assertThat(f[1].trim()).as("Request-URI at the callee")
+                    .startsWith("sip:" + user + "@" + lab.clientIp() + ":" + clientPort);
+            // (Kamailio leaves out the default port)
+            assertThat(f[2].trim()).as("top Via at the callee")
+                    .containsPattern("^SIP/2.0/UDP " + Pattern.quote(lab.lbIp()) + "(:" + SIP_PORT + ")?;");
+            // and the LB record-routed it with the callee's flow: the NAT's public address and mapped port
+            // (nat-lab.sh maps to 40000-40999), where the caller's ACK and BYE must go (RFC 5626 §5.3)
+            Optional<LoadBalancerUnderTest.Flow> flow = lb.flowOf(f[3].trim());
+            assertThat(flow).as("flow in the top Record-Route at the callee: %s", f[3]).isPresent();
+            assertThat(flow.get().transport()).isEqualTo("UDP");
+            assertThat(flow.get().address()).as("flow address").isEqualTo(lab.natPublicIp());
+            assertThat(flow.get().port()).as("flow port (NAT mapping)").isBetween(40000, 40999);
         }
     }
 

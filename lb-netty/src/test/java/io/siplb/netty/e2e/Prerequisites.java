@@ -21,16 +21,16 @@ import org.junit.jupiter.api.Assumptions;
  * ({@code .ci/install-deps.sh}), and a silently skipped e2e suite there would hide a broken
  * install step.
  */
-final class Prerequisites {
+public final class Prerequisites {
     private Prerequisites() {}
 
     /** True when running in CI ({@code CI=true}), where missing prerequisites are failures. */
-    static boolean isCi() {
+    public static boolean isCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
     /** Requires each command to be an executable on the PATH (or in /usr/sbin, /sbin). */
-    static void requireCommands(String... commands) {
+    public static void requireCommands(String... commands) {
         for (String command : commands) {
             if (which(command) == null) {
                 unmet("command '" + command + "' not found on PATH (install: .ci/install-deps.sh)");
@@ -39,7 +39,7 @@ final class Prerequisites {
     }
 
     /** Requires at least one of the commands (e.g. nft or iptables for the NAT). */
-    static String requireAnyCommand(String... commands) {
+    public static String requireAnyCommand(String... commands) {
         for (String command : commands) {
             if (which(command) != null) {
                 return command;
@@ -50,7 +50,7 @@ final class Prerequisites {
     }
 
     /** Requires uid 0: namespaces, veth pairs and NAT rules need CAP_SYS_ADMIN/CAP_NET_ADMIN. */
-    static void requireRoot() {
+    public static void requireRoot() {
         if (!"root".equals(System.getProperty("user.name")) && !uidIsZero()) {
             unmet("must run as root (network namespaces, veth pairs, NAT rules)");
         }
@@ -61,7 +61,7 @@ final class Prerequisites {
      * an anonymous namespace that disappears with the process: nothing to clean up. Containers
      * without CAP_SYS_ADMIN fail this even as root.
      */
-    static void requireNetns() {
+    public static void requireNetns() {
         requireCommands("ip", "unshare");
         if (!runsCleanly(List.of("unshare", "--net", "true"))) {
             unmet("cannot create a network namespace (unshare --net failed: no CAP_SYS_ADMIN?)");
@@ -69,7 +69,7 @@ final class Prerequisites {
     }
 
     /** The absolute path of an executable named {@code command}, or null. */
-    static Path which(String command) {
+    public static Path which(String command) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : (path + ":/usr/sbin:/sbin").split(File.pathSeparator)) {
             if (dir.isEmpty()) {

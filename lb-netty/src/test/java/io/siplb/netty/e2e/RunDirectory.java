@@ -12,10 +12,10 @@ import java.time.format.DateTimeFormatter;
  * the run (unlike {@code @TempDir}) because SIPp's error logs, traces and Kamailio's log are
  * what one reads when an e2e test fails; {@code mvn clean} removes them.
  */
-final class RunDirectory {
+public final class RunDirectory {
     private RunDirectory() {}
 
-    static Path create(String name) {
+    public static Path create(String name) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path dir = Path.of("target", "e2e", name + "-" + stamp + "-" + ProcessHandle.current().pid())
                 .toAbsolutePath();

@@ -51,7 +51,9 @@ class SipRoutingHandlerTest {
                         List.of(BackendConfig.of("a", "sip:127.0.1.1:" + backend.getLocalPort())),
                         FlowTokenConfig.ofSecret(SECRET))
                 .withDomains(List.of("example.com"))
-                .withAdmin(new io.siplb.config.AdminConfig(HostPort.of("127.0.0.1", admin)));
+                .withAdmin(new io.siplb.config.AdminConfig(HostPort.of("127.0.0.1", admin)))
+                // the fake backend reads only what the test sends it: no OPTIONS probes
+                .withHealth(io.siplb.config.HealthConfig.DEFAULTS.withEnabled(false));
         server = new SiplbServer(Assembly.of(config), 2);
         server.start();
         siplb = new InetSocketAddress("127.0.0.1", port);

@@ -44,7 +44,9 @@ class TcpBackendTest {
                         List.of(ListenAddress.parse("udp://127.0.0.1:" + port)),
                         List.of(BackendConfig.of("t", "sip:127.0.1.2:" + backend.getLocalPort() + ";transport=tcp")),
                         FlowTokenConfig.ofSecret("0123456789abcdef0123456789abcdef"))
-                .withAdmin(new AdminConfig(HostPort.of("127.0.0.1", FakePeers.freePort("127.0.0.1"))));
+                .withAdmin(new AdminConfig(HostPort.of("127.0.0.1", FakePeers.freePort("127.0.0.1"))))
+                // the fake backend reads only what the test sends it: no OPTIONS probes
+                .withHealth(io.siplb.config.HealthConfig.DEFAULTS.withEnabled(false));
         server = new SiplbServer(Assembly.of(config), 2);
         server.start();
         siplb = new InetSocketAddress("127.0.0.1", port);

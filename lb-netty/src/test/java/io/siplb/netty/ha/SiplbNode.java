@@ -1,0 +1,166 @@
+package io.siplb.netty.ha;
+
+import io.siplb.netty.e2e.ManagedProcess;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * siplb with its VRRP speaker in one lab node: a separate JVM, {@code ip netns exec NS timeout
+ * LIFETIME java -cp <this JVM's class path> io.siplb.netty.cli.Main run --config FILE}. SIP on
+ * VIP:5060 (bound with IP_FREEBIND on both nodes), admin on 127.0.0.1:8080 of the node's own
+ * namespace. Stopped by PID: SIGTERM (graceful, priority 0) or SIGKILL of the JVM itself.
+ */
+final class SiplbNode implements AutoCloseable {
+
+    static final Duration LIFETIME = Duration.ofMinutes(5);
+    private static final Duration READY_LIMIT = Duration.ofSeconds(40);
+
+    private final HaLab lab;
+    private final String node;
+    private final ManagedProcess process;
+
+    private SiplbNode(HaLab lab, String node, ManagedProcess process) {
+        this.lab = lab;
+        this.node = node;
+        this.process = process;
+    }
+
+    /** The configuration of a node: one backend (a lab address), VRRP on eth0, VRID 77. */
+    static String config(int priority, boolean preempt, String backend) {
+        return """
+                listen: [udp://%s:5060]
+                advertise: %s:5060
+                backends: [{id: p1, uri: "sip:%s:5060"}]
+                health: {enabled: false}
+                flow-token: {secret: "ha-lab-test-key-0123456789abcdef"}
+                admin: {listen: "127.0.0.1:8080"}
+                vrrp:
+                  interface: eth0
+                  vrid: 77
+                  priority: %d
+                  advert-interval: 100ms
+                  preempt: %s
+                  vips: [%s]
+                """.formatted(HaLab.VIP, HaLab.VIP, backend, priority, preempt, HaLab.VIP);
+    }
+
+    /** Starts siplb in {@code node} with {@code yaml}; returns once /health answers (bounded). */
+    static SiplbNode start(HaLab lab, String node, String tag, String yaml) {
+        Path config = lab.write(node + "-" + tag + ".yaml", yaml);
+        ManagedProcess p = lab.start(node, "siplb-" + node + "-" + tag, List.of(
+                "timeout", "-k", "5", LIFETIME.toSeconds() + "s",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", classPath(),
+                "io.siplb.netty.cli.Main", "run", "--config", config.toString()));
+        SiplbNode n = new SiplbNode(lab, node, p);
+        if (!HaLab.await(READY_LIMIT, () -> !p.isAlive() || n.health().contains("vrrp "))) {
+            throw new IllegalStateException("siplb in " + node + " did not answer /health within " + READY_LIMIT
+                    + ":\n" + p.logTail(3000));
+        }
+        if (!p.isAlive()) {
+            throw new IllegalStateException("siplb in " + node + " exited:\n" + p.logTail(3000));
+        }
+        return n;
+    }
+
+    private static String snapshot;
+
+    /**
+     * This JVM's class path with its directories (target/classes) copied once per test run:
+     * other builds on the machine recompile those directories while the lab runs, and a node
+     * started at that moment would not find its main class.
+     */
+    static synchronized String classPath() {
+        if (snapshot == null) {
+            try {
+                Path root = Files.createTempDirectory("siplb-ha-cp-");
+                List<String> out = new ArrayList<>();
+                int i = 0;
+                for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                    Path p = Path.of(entry);
+                    if (Files.isDirectory(p)) {
+                        Path copy = root.resolve("dir" + i++);
+                        try (var files = Files.walk(p)) {
+                            for (Path f : (Iterable<Path>) files::iterator) {
+                                Path target = copy.resolve(p.relativize(f).toString());
+                                if (Files.isDirectory(f)) {
+                                    Files.createDirectories(target);
+                                } else {
+                                    Files.copy(f, target);
+                                }
+                            }
+                        }
+                        out.add(copy.toString());
+                    } else {
+                        out.add(entry);
+                    }
+                }
+                snapshot = String.join(File.pathSeparator, out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return snapshot;
+    }
+
+    /** The body of GET /health ("" when there is no answer). */
+    String health() {
+        return lab.curl(node, "http://127.0.0.1:8080/health");
+    }
+
+    /** The VRRP state from /health: MASTER, BACKUP, INITIALIZE, or "" when unknown. */
+    String vrrpState() {
+        String h = health();
+        int i = h.indexOf("vrrp ");
+        if (i < 0) {
+            return "";
+        }
+        String rest = h.substring(i + 5);
+        int sp = rest.indexOf(' ');
+        return sp < 0 ? rest.strip() : rest.substring(0, sp);
+    }
+
+    /** SIGTERM, then waits for the exit (bounded); the exit code. */
+    int stopGracefully() {
+        process.signal("TERM");
+        return process.awaitExit(Duration.ofSeconds(15)).orElseGet(() -> {
+            process.stop(Duration.ofSeconds(1));
+            return -1;
+        });
+    }
+
+    /** SIGKILL to the JVM itself (not to its {@code timeout} parent): a process crash. */
+    void kill9() {
+        Optional<ProcessHandle> java = ProcessHandle.of(process.pid()).stream()
+                .flatMap(ProcessHandle::descendants)
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst();
+        java.ifPresent(ProcessHandle::destroyForcibly);
+        process.awaitExit(Duration.ofSeconds(10));
+    }
+
+    String logTail() {
+        return process.logTail(4000);
+    }
+
+    String log() {
+        return process.logTail(200_000);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        process.stop(Duration.ofSeconds(10));
+    }
+}
