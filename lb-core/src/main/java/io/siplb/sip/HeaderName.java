@@ -2,6 +2,8 @@ package io.siplb.sip;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Header field names the load balancer knows, with their compact forms (RFC 3261 §7.3.3,
@@ -72,8 +74,8 @@ public enum HeaderName {
     OTHER("");
 
     private static final HeaderName[] VALUES = values();
-    /** Candidates by name length: index = length. */
-    private static final HeaderName[][] BY_LENGTH;
+    /** Candidates by name length, then by lower-case first letter: [length][letter - 'a']. */
+    private static final HeaderName[][][] BY_LENGTH;
     /** Compact forms, indexed by the lower-case ASCII letter. */
     private static final HeaderName[] COMPACT = new HeaderName[128];
 
@@ -82,23 +84,26 @@ public enum HeaderName {
         for (HeaderName n : VALUES) {
             max = Math.max(max, n.lower.length);
         }
-        int[] counts = new int[max + 1];
-        for (HeaderName n : VALUES) {
-            if (n != OTHER) {
-                counts[n.lower.length]++;
-            }
-        }
-        BY_LENGTH = new HeaderName[max + 1][];
+        List<List<List<HeaderName>>> lists = new ArrayList<>();
         for (int len = 0; len <= max; len++) {
-            BY_LENGTH[len] = new HeaderName[counts[len]];
-            counts[len] = 0;
+            List<List<HeaderName>> byFirst = new ArrayList<>();
+            for (int c = 0; c < 26; c++) {
+                byFirst.add(new ArrayList<>());
+            }
+            lists.add(byFirst);
         }
         for (HeaderName n : VALUES) {
             if (n != OTHER) {
-                BY_LENGTH[n.lower.length][counts[n.lower.length]++] = n;
+                lists.get(n.lower.length).get(n.lower[0] - 'a').add(n);
                 if (n.compact != 0) {
                     COMPACT[n.compact] = n;
                 }
+            }
+        }
+        BY_LENGTH = new HeaderName[max + 1][26][];
+        for (int len = 0; len <= max; len++) {
+            for (int c = 0; c < 26; c++) {
+                BY_LENGTH[len][c] = lists.get(len).get(c).toArray(new HeaderName[0]);
             }
         }
     }
@@ -153,17 +158,23 @@ public enum HeaderName {
         if (len <= 0 || len >= BY_LENGTH.length) {
             return OTHER;
         }
-        for (HeaderName candidate : BY_LENGTH[len]) {
-            if (equalsIgnoreCase(buf, start, candidate.lower)) {
+        // one candidate list per (length, first letter): usually a single full comparison
+        int first = buf.getByte(start) | 0x20;
+        if (first < 'a' || first > 'z') {
+            return OTHER;
+        }
+        for (HeaderName candidate : BY_LENGTH[len][first - 'a']) {
+            if (equalsIgnoreCase(buf, start + 1, candidate.lower)) {
                 return candidate;
             }
         }
         return OTHER;
     }
 
+    /** Compares the bytes from {@code start} with {@code lower} minus its first letter (already matched). */
     private static boolean equalsIgnoreCase(ByteBuf buf, int start, byte[] lower) {
-        for (int i = 0; i < lower.length; i++) {
-            int b = buf.getByte(start + i);
+        for (int i = 1; i < lower.length; i++) {
+            int b = buf.getByte(start + i - 1);
             if (b >= 'A' && b <= 'Z') {
                 b += 'a' - 'A';
             }

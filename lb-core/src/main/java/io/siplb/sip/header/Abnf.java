@@ -2,6 +2,7 @@ package io.siplb.sip.header;
 
 import com.google.common.base.Ascii;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
 
@@ -214,11 +215,24 @@ final class Abnf {
 
     /** Consumes a run of bytes of the classes in {@code mask}. */
     static int consumeRun(ByteBuf buf, int i, int end, int mask) {
-        int j = i;
-        while (j < end && is(buf.getByte(j), mask)) {
-            j++;
+        if (i >= end) {
+            return i;
         }
-        return j;
+        // forEachByte walks the buffer without a bounds and liveness check per byte
+        int j = buf.forEachByte(i, end - i, runOf(mask));
+        return j < 0 ? end : j;
+    }
+
+    /** One stateless processor per class mask, made on first use (a benign race: any copy is equal). */
+    private static final ByteProcessor[] RUNS = new ByteProcessor[1 << 13];
+
+    private static ByteProcessor runOf(int mask) {
+        ByteProcessor p = RUNS[mask];
+        if (p == null) {
+            p = b -> (CLASSES[b & 0xFF] & mask) != 0;
+            RUNS[mask] = p;
+        }
+        return p;
     }
 
     /** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"); may be empty here. */
