@@ -211,6 +211,46 @@ class LoadBalancingE2ETest {
         });
     }
 
+    /**
+     * The other direction: the backend hangs up (its scenario does for callers whose user starts
+     * with "h"). Its BYE follows the route set of the INVITE, the LB's Record-Route with the
+     * caller's flow token, so the LB must send it down that flow: over TCP, down the very
+     * connection the caller opened (RFC 5626 §5.3), with a Via of that transport.
+     */
+    @ParameterizedTest
+    @EnumSource(SipTransport.class)
+    void deliversTheBackendsByeDownTheCallersFlow(SipTransport transport) {
+        String prefix = "h" + transport.name().toLowerCase(Locale.ROOT) + "-";
+        List<String> callers = InjectionFile.users(prefix, CALLS);
+        Path csv = InjectionFile.write(dir.resolve(prefix + "users.csv"), callers);
+        int port = PortAllocator.freePort();
+
+        SippProcess reg = uac(prefix + "register", "uac-register.xml", transport, port, csv, CALLS, 50);
+        assertAllSucceeded(reg, reg.awaitResult(RUN_LIMIT), CALLS);
+        SippProcess calls = uac(prefix + "calls", "uac-call-callee-hangs-up.xml", transport, port, csv, CALLS, 20);
+        assertAllSucceeded(calls, calls.awaitResult(RUN_LIMIT), CALLS);
+
+        Map<String, List<BackendLog.Entry>> registers = backendEntries("REGISTER", callers);
+        Map<String, List<BackendLog.Entry>> invites = backendEntries("INVITE", callers);
+        assertThat(invites).as("callers whose INVITE reached a backend").hasSize(CALLS);
+        assertThat(backendEntries("BYE", callers)).as("BYEs from callers (the backends hang up here)").isEmpty();
+        invites.forEach((caller, entries) -> assertThat(entries.get(0).backend())
+                .as("backend of %s's INVITE", caller).isEqualTo(registers.get(caller).get(0).backend()));
+
+        // what the caller's BYE came with: BYE | caller | top Via | second Via
+        List<String[]> byes = calls.logLines().stream()
+                .map(l -> l.split(" \\| ", -1))
+                .filter(f -> f.length == 4 && f[0].equals("BYE"))
+                .toList();
+        assertThat(byes).as("BYEs the callers received").hasSize(CALLS);
+        for (String[] f : byes) {
+            assertThat(f[2].trim()).as("top Via of the BYE to %s: the LB's, over the caller's transport", f[1])
+                    .startsWith("SIP/2.0/" + transport.name() + " " + CLIENT_IP + ":" + lbPort + ";");
+            assertThat(f[3].trim()).as("second Via of the BYE to %s: the backend's", f[1])
+                    .containsPattern("^SIP/2.0/UDP 127\\.0\\.1\\.\\d+:\\d+;");
+        }
+    }
+
     private SippProcess uac(String name, String scenario, SipTransport transport, int port, Path csv, int calls,
             int rate) {
         return SippProcess.builder(name, TestResources.scenario(scenario, dir), dir)
