@@ -35,8 +35,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class ConfigReader {
 
     static final List<String> ROOT_KEYS = List.of("listen", "advertise", "domains", "aliases",
-            "backends", "health", "flow-token", "admin", "limits", "routing", "logging", "shutdown", "vrrp");
-    static final List<String> BACKEND_KEYS = List.of("id", "uri", "weight");
+            "backends", "health", "flow-token", "admin", "limits", "routing", "logging", "shutdown", "vrrp", "dns");
+    static final List<String> BACKEND_KEYS = List.of("id", "uri", "weight", "srv", "id-prefix");
+    static final List<String> DNS_KEYS = List.of("servers", "min-ttl", "max-ttl", "timeout");
     static final List<String> HEALTH_KEYS = List.of("enabled", "interval", "timeout", "jitter", "rise", "fall",
             "alive-codes", "panic-threshold", "max-passive-eject-share", "max-retry-after", "slow-start");
     static final List<String> FLOW_TOKEN_KEYS = List.of("secret", "secret-file");
@@ -45,8 +46,12 @@ final class ConfigReader {
     static final List<String> SHUTDOWN_KEYS = List.of("grace");
     static final List<String> VRRP_KEYS = List.of("interface", "vrid", "priority", "advert-interval", "preempt",
             "vips");
-    static final List<String> LIMITS_KEYS = List.of("max-message-bytes", "max-headers", "max-line-bytes");
-    static final List<String> ROUTING_KEYS = List.of("force-rport", "outbound-from-backends", "record-route");
+    static final List<String> LIMITS_KEYS = List.of("max-message-bytes", "max-headers", "max-line-bytes",
+            "max-connections", "max-connections-per-source", "idle-timeout", "handshake-timeout", "rate", "burst",
+            "ban-after", "ban-duration", "tracked-sources", "scanner-user-agents");
+    static final List<String> ROUTING_KEYS = List.of("force-rport", "outbound-from-backends", "record-route",
+            "replication");
+    static final List<String> REPLICATION_KEYS = List.of("enabled", "marker", "hold-down");
 
     /** Stands in for a flow-token section that failed, so the rest can still be checked. */
     private static final FlowTokenConfig PLACEHOLDER_FLOW_TOKEN =
@@ -60,6 +65,10 @@ final class ConfigReader {
     private Mark rootMark;
     /** Some list item could not be read, so list indices no longer match the file. */
     private boolean listIncomplete;
+    /** Entries of {@code backends} as written: the file index of each static and of each SRV entry. */
+    private final List<Integer> staticAt = new ArrayList<>();
+    private final List<Integer> srvAt = new ArrayList<>();
+    private final List<SrvBackendConfig> srvBackends = new ArrayList<>();
 
     ConfigReader(String source, Path baseDir) {
         this.source = source;
@@ -88,13 +97,14 @@ final class ConfigReader {
         LoggingConfig logging = readLogging(root);
         ShutdownConfig shutdown = readShutdown(root);
         VrrpConfig vrrp = readVrrp(root);
+        DnsConfig dns = readDns(root);
 
         SiplbConfig config = build(root, () -> new SiplbConfig(listen, advertise, domains, aliases,
                 backends, health, flowToken == null ? PLACEHOLDER_FLOW_TOKEN : flowToken, admin,
-                limits, routing, logging, shutdown, vrrp));
+                limits, routing, logging, shutdown, vrrp, srvBackends, dns));
         if (config != null && !listIncomplete) {
             List<ConfigProblem> found = List.copyOf(problems);
-            for (ConfigProblem p : ConfigValidator.validate(config)) {
+            for (ConfigProblem p : ConfigValidator.validate(config, staticAt::get, srvAt::get)) {
                 if (!overlaps(found, p.keyPath())) {
                     Mark m = locate(p.keyPath());
                     problems.add(p.locatedAt(source, line(m), column(m)));
@@ -147,6 +157,7 @@ final class ConfigReader {
         return canonical;
     }
 
+    /** Reads {@code backends}: static entries ({@code id}, {@code uri}) into the result, {@code srv} entries aside. */
     private List<BackendConfig> readBackends(Section root) {
         List<BackendConfig> result = new ArrayList<>();
         List<Node> items = root.list("backends");
@@ -156,6 +167,16 @@ final class ConfigReader {
             marks.put(path, mark(item));
             int before = problems.size();
             Section s = section(item, path, BACKEND_KEYS, mark(item));
+            if (s != null && s.value("srv") != null) {
+                SrvBackendConfig srv = readSrvBackend(s, before);
+                if (srv == null) {
+                    listIncomplete = true;
+                } else {
+                    srvAt.add(i);
+                    srvBackends.add(srv);
+                }
+                continue;
+            }
             BackendConfig backend = null;
             if (s != null) {
                 String id = s.string("id");
@@ -166,6 +187,10 @@ final class ConfigReader {
                 }
                 if (s.value("uri") == null) {
                     add(s.anchor, s.child("uri"), "missing (expected: sip:host[:port][;transport=udp|tcp|tls])");
+                }
+                if (s.value("id-prefix") != null) {
+                    add(s.markOf("id-prefix"), s.child("id-prefix"),
+                            "only with srv (expected: id for a backend given by uri)");
                 }
                 if (id != null && !(s.value("weight") != null && weight == null)) {
                     // Run the constructor's id and weight rules even when the URI failed, so all
@@ -180,10 +205,65 @@ final class ConfigReader {
             if (backend == null) {
                 listIncomplete = true;
             } else {
+                staticAt.add(i);
                 result.add(backend);
             }
         }
         return result;
+    }
+
+    /** A {@code srv:} entry: exactly one of uri or srv; id-prefix instead of id. */
+    private SrvBackendConfig readSrvBackend(Section s, int before) {
+        String name = s.string("srv");
+        String prefix = s.string("id-prefix");
+        Integer weight = s.integer("weight");
+        if (s.value("uri") != null) {
+            add(s.markOf("uri"), s.child("uri"),
+                    "both uri and srv are set (expected: exactly one; srv names a DNS SRV record of backends)");
+        }
+        if (s.value("id") != null) {
+            add(s.markOf("id"), s.child("id"),
+                    "not with srv: each SRV target is named <id-prefix><target>:<port> (expected: id-prefix, or no id)");
+        }
+        if (problems.size() > before || name == null) {
+            return null;
+        }
+        SrvBackendConfig built = build(s, () -> new SrvBackendConfig(name, prefix,
+                weight == null ? BackendConfig.DEFAULT_WEIGHT : weight));
+        return problems.size() == before ? built : null;
+    }
+
+    private DnsConfig readDns(Section root) {
+        Section s = root.section("dns", DNS_KEYS);
+        if (s == null) {
+            return DnsConfig.DEFAULTS;
+        }
+        int before = problems.size();
+        List<HostPort> servers = new ArrayList<>();
+        List<Node> items = s.list("servers");
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String path = s.child("servers") + "[" + i + "]";
+            marks.put(path, mark(item));
+            if (item instanceof ScalarNode scalar && !isNull(item)) {
+                try {
+                    servers.add(DnsConfig.server(scalar.getValue()));
+                } catch (IllegalArgumentException e) {
+                    add(mark(item), path, e.getMessage());
+                }
+            } else {
+                add(mark(item), path, "expected an IP address with an optional port like 127.0.0.1:5353, got "
+                        + describe(item));
+            }
+        }
+        Duration minTtl = s.duration("min-ttl");
+        Duration maxTtl = s.duration("max-ttl");
+        Duration timeout = s.duration("timeout");
+        if (problems.size() > before) {
+            return DnsConfig.DEFAULTS;
+        }
+        DnsConfig dns = build(s, () -> new DnsConfig(servers, minTtl, maxTtl, timeout));
+        return dns == null ? DnsConfig.DEFAULTS : dns;
     }
 
     private HealthConfig readHealth(Section root) {
@@ -414,13 +494,36 @@ final class ConfigReader {
         Integer maxMessageBytes = s.integer("max-message-bytes");
         Integer maxHeaders = s.integer("max-headers");
         Integer maxLineBytes = s.integer("max-line-bytes");
+        // flood protection (GuardConfig): the same section, flat keys
+        Integer maxConnections = s.integer("max-connections");
+        Integer maxConnectionsPerSource = s.integer("max-connections-per-source");
+        Duration idleTimeout = s.duration("idle-timeout");
+        Duration handshakeTimeout = s.duration("handshake-timeout");
+        Integer rate = s.integer("rate");
+        Integer burst = s.integer("burst");
+        Integer banAfter = s.integer("ban-after");
+        Duration banDuration = s.duration("ban-duration");
+        Integer trackedSources = s.integer("tracked-sources");
+        List<String> scanners = s.value("scanner-user-agents") == null ? null
+                : readList(s, "scanner-user-agents", "a User-Agent substring like friendly-scanner", t -> t);
         if (problems.size() > before) {
             return LimitsConfig.DEFAULTS;
         }
         LimitsConfig limits = build(s, () -> new LimitsConfig(
                 maxMessageBytes == null ? LimitsConfig.DEFAULT_MAX_MESSAGE_BYTES : maxMessageBytes,
                 maxHeaders == null ? LimitsConfig.DEFAULT_MAX_HEADERS : maxHeaders,
-                maxLineBytes == null ? LimitsConfig.DEFAULT_MAX_LINE_BYTES : maxLineBytes));
+                maxLineBytes == null ? LimitsConfig.DEFAULT_MAX_LINE_BYTES : maxLineBytes,
+                new GuardConfig(
+                        maxConnections == null ? GuardConfig.DEFAULT_MAX_CONNECTIONS : maxConnections,
+                        maxConnectionsPerSource == null ? GuardConfig.DEFAULT_MAX_CONNECTIONS_PER_SOURCE
+                                : maxConnectionsPerSource,
+                        idleTimeout, handshakeTimeout,
+                        rate == null ? GuardConfig.DEFAULT_RATE : rate,
+                        burst == null ? GuardConfig.DEFAULT_BURST : burst,
+                        banAfter == null ? GuardConfig.DEFAULT_BAN_AFTER : banAfter,
+                        banDuration,
+                        trackedSources == null ? GuardConfig.DEFAULT_TRACKED_SOURCES : trackedSources,
+                        scanners)));
         return limits == null ? LimitsConfig.DEFAULTS : limits;
     }
 
@@ -435,7 +538,25 @@ final class ConfigReader {
         return new RoutingConfig(
                 forceRport == null ? RoutingConfig.DEFAULT_FORCE_RPORT : forceRport,
                 outbound == null ? RoutingConfig.DEFAULT_OUTBOUND_FROM_BACKENDS : outbound,
-                recordRoute == null ? RoutingConfig.DEFAULT_RECORD_ROUTE : recordRoute);
+                recordRoute == null ? RoutingConfig.DEFAULT_RECORD_ROUTE : recordRoute,
+                readReplication(s));
+    }
+
+    private ReplicationConfig readReplication(Section routing) {
+        Section s = routing.section("replication", REPLICATION_KEYS);
+        if (s == null) {
+            return ReplicationConfig.DEFAULTS;
+        }
+        int before = problems.size();
+        Boolean enabled = s.bool("enabled");
+        String marker = s.string("marker");
+        Duration holdDown = s.duration("hold-down");
+        if (problems.size() > before) {
+            return ReplicationConfig.DEFAULTS;
+        }
+        ReplicationConfig replication = build(s, () -> new ReplicationConfig(
+                enabled == null ? ReplicationConfig.DEFAULT_ENABLED : enabled, marker, holdDown));
+        return replication == null ? ReplicationConfig.DEFAULTS : replication;
     }
 
     /**

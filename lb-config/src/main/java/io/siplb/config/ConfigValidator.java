@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Rules that span records, which no single record constructor can check:
  * <ul>
  *   <li>at least one listen address and at least one backend;</li>
  *   <li>no listen address twice; no backend id twice; no two backends at the same address;
+ *       no SRV record twice with the same id prefix;
  *       no domain or alias twice;</li>
  *   <li>no backend at one of our own listen addresses (a forwarding loop);</li>
  *   <li>an advertise address that is not a wildcard (it is written into every Via, and
@@ -28,14 +30,26 @@ public final class ConfigValidator {
      * {@code backends[2].id}) and no source position; empty when the configuration is fine.
      */
     public static List<ConfigProblem> validate(SiplbConfig config) {
+        int statics = config.backends().size();
+        return validate(config, i -> i, j -> statics + j);
+    }
+
+    /**
+     * {@link #validate(SiplbConfig)} with the key-path index of each entry: {@code backendAt} maps an
+     * index of {@link SiplbConfig#backends()}, {@code srvAt} one of {@link SiplbConfig#srvBackends()},
+     * to its position in the file's {@code backends} list (where the two kinds are mixed). The
+     * plain overload numbers the SRV entries after the static ones.
+     */
+    static List<ConfigProblem> validate(SiplbConfig config, IntUnaryOperator backendAt, IntUnaryOperator srvAt) {
         List<ConfigProblem> problems = new ArrayList<>();
         if (config.listen().isEmpty()) {
             problems.add(ConfigProblem.at("listen",
                     "no listen address (expected: at least one, like [udp://0.0.0.0:5060])"));
         }
-        if (config.backends().isEmpty()) {
+        if (config.backends().isEmpty() && config.srvBackends().isEmpty()) {
             problems.add(ConfigProblem.at("backends",
-                    "no backend (expected: at least one, like [{id: a, uri: sip:10.0.0.11:5060}])"));
+                    "no backend (expected: at least one, like [{id: a, uri: sip:10.0.0.11:5060}] "
+                            + "or [{srv: _sip._udp.pool.example.com}])"));
         }
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < config.listen().size(); i++) {
@@ -52,13 +66,13 @@ public final class ConfigValidator {
             BackendConfig backend = config.backends().get(i);
             Integer firstId = ids.putIfAbsent(backend.id(), i);
             if (firstId != null) {
-                problems.add(ConfigProblem.at("backends[" + i + "].id",
-                        "duplicate backend id '" + backend.id() + "' (first at backends[" + firstId
-                                + "]; expected: a unique id per backend)"));
+                problems.add(ConfigProblem.at("backends[" + backendAt.applyAsInt(i) + "].id",
+                        "duplicate backend id '" + backend.id() + "' (first at backends["
+                                + backendAt.applyAsInt(firstId) + "]; expected: a unique id per backend)"));
             }
             Integer firstTarget = targets.putIfAbsent(backend.uri(), i);
             if (firstTarget != null) {
-                problems.add(ConfigProblem.at("backends[" + i + "].uri",
+                problems.add(ConfigProblem.at("backends[" + backendAt.applyAsInt(i) + "].uri",
                         "'" + backend.uri() + "' is also backend '"
                                 + config.backends().get(firstTarget).id()
                                 + "' (expected: one entry per backend; use weight for a larger share)"));
@@ -67,10 +81,21 @@ public final class ConfigValidator {
                 ListenAddress own = config.listen().get(l);
                 if (own.transport() == backend.transport() && own.port() == backend.port()
                         && own.host().equals(backend.host())) {
-                    problems.add(ConfigProblem.at("backends[" + i + "].uri",
+                    problems.add(ConfigProblem.at("backends[" + backendAt.applyAsInt(i) + "].uri",
                             "'" + backend.uri() + "' is our own listen address listen[" + l
                                     + "] (expected: a home proxy; this would loop)"));
                 }
+            }
+        }
+        Map<String, Integer> srvNames = new HashMap<>();
+        for (int j = 0; j < config.srvBackends().size(); j++) {
+            SrvBackendConfig srv = config.srvBackends().get(j);
+            // the same record twice with the same prefix gives every target twice under one id
+            Integer first = srvNames.putIfAbsent(srv.name() + " " + srv.idPrefix(), j);
+            if (first != null) {
+                problems.add(ConfigProblem.at("backends[" + srvAt.applyAsInt(j) + "].srv",
+                        "'" + srv.name() + "' is listed twice (first at backends[" + srvAt.applyAsInt(first)
+                                + "]; expected: one entry per SRV record, or a different id-prefix)"));
             }
         }
         duplicates(problems, "domains", config.domains());

@@ -21,8 +21,11 @@ package io.siplb.config;
  *
  * <p>The default message size is the largest UDP datagram; a request that large over UDP
  * should have used TCP anyway (RFC 3261 §18.1.1).
+ *
+ * <p>The same section holds the flood-protection keys (connections, timeouts, rate limit, bans,
+ * scanners): see {@link GuardConfig}.
  */
-public record LimitsConfig(int maxMessageBytes, int maxHeaders, int maxLineBytes) {
+public record LimitsConfig(int maxMessageBytes, int maxHeaders, int maxLineBytes, GuardConfig guard) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 65535;
     public static final int DEFAULT_MAX_HEADERS = 256;
@@ -40,8 +43,14 @@ public record LimitsConfig(int maxMessageBytes, int maxHeaders, int maxLineBytes
     public static final LimitsConfig DEFAULTS = new LimitsConfig(
             DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_HEADERS, DEFAULT_MAX_LINE_BYTES);
 
+    /** Message limits with the flood protection at its defaults. */
+    public LimitsConfig(int maxMessageBytes, int maxHeaders, int maxLineBytes) {
+        this(maxMessageBytes, maxHeaders, maxLineBytes, GuardConfig.DEFAULTS);
+    }
+
     /** Validates; throws {@link IllegalArgumentException} listing every broken rule. */
     public LimitsConfig {
+        guard = guard == null ? GuardConfig.DEFAULTS : guard;
         new FieldChecks()
                 .check(maxMessageBytes >= MIN_MAX_MESSAGE_BYTES && maxMessageBytes <= MAX_MAX_MESSAGE_BYTES,
                         "max-message-bytes", "%s (expected: %s ~ %s)",
@@ -55,14 +64,18 @@ public record LimitsConfig(int maxMessageBytes, int maxHeaders, int maxLineBytes
     }
 
     public LimitsConfig withMaxMessageBytes(int maxMessageBytes) {
-        return new LimitsConfig(maxMessageBytes, maxHeaders, maxLineBytes);
+        return new LimitsConfig(maxMessageBytes, maxHeaders, maxLineBytes, guard);
     }
 
     public LimitsConfig withMaxHeaders(int maxHeaders) {
-        return new LimitsConfig(maxMessageBytes, maxHeaders, maxLineBytes);
+        return new LimitsConfig(maxMessageBytes, maxHeaders, maxLineBytes, guard);
     }
 
     public LimitsConfig withMaxLineBytes(int maxLineBytes) {
-        return new LimitsConfig(maxMessageBytes, maxHeaders, maxLineBytes);
+        return new LimitsConfig(maxMessageBytes, maxHeaders, maxLineBytes, guard);
+    }
+
+    public LimitsConfig withGuard(GuardConfig guard) {
+        return new LimitsConfig(maxMessageBytes, maxHeaders, maxLineBytes, guard);
     }
 }

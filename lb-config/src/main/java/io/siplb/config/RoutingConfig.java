@@ -16,9 +16,12 @@ package io.siplb.config;
  *   <tr><td>record-route</td><td>true</td><td>insert our Record-Route (with the flow token) in
  *       dialog-creating requests, so in-dialog requests come back through siplb to the
  *       client's flow (RFC 3261 §16.6 step 4); turn off only when no client is behind NAT</td></tr>
+ *   <tr><td>replication</td><td>off</td><td>REGISTER replication and recovery hold-down; see
+ *       {@link ReplicationConfig}</td></tr>
  * </table>
  */
-public record RoutingConfig(boolean forceRport, boolean outboundFromBackends, boolean recordRoute) {
+public record RoutingConfig(boolean forceRport, boolean outboundFromBackends, boolean recordRoute,
+                            ReplicationConfig replication) {
 
     public static final boolean DEFAULT_FORCE_RPORT = false;
     public static final boolean DEFAULT_OUTBOUND_FROM_BACKENDS = false;
@@ -28,15 +31,29 @@ public record RoutingConfig(boolean forceRport, boolean outboundFromBackends, bo
     public static final RoutingConfig DEFAULTS = new RoutingConfig(
             DEFAULT_FORCE_RPORT, DEFAULT_OUTBOUND_FROM_BACKENDS, DEFAULT_RECORD_ROUTE);
 
+    /** A {@code null} replication section is the defaults (off). */
+    public RoutingConfig {
+        replication = replication == null ? ReplicationConfig.DEFAULTS : replication;
+    }
+
+    /** The switches before replication existed: replication off. */
+    public RoutingConfig(boolean forceRport, boolean outboundFromBackends, boolean recordRoute) {
+        this(forceRport, outboundFromBackends, recordRoute, null);
+    }
+
     public RoutingConfig withForceRport(boolean forceRport) {
-        return new RoutingConfig(forceRport, outboundFromBackends, recordRoute);
+        return new RoutingConfig(forceRport, outboundFromBackends, recordRoute, replication);
     }
 
     public RoutingConfig withOutboundFromBackends(boolean outboundFromBackends) {
-        return new RoutingConfig(forceRport, outboundFromBackends, recordRoute);
+        return new RoutingConfig(forceRport, outboundFromBackends, recordRoute, replication);
     }
 
     public RoutingConfig withRecordRoute(boolean recordRoute) {
-        return new RoutingConfig(forceRport, outboundFromBackends, recordRoute);
+        return new RoutingConfig(forceRport, outboundFromBackends, recordRoute, replication);
+    }
+
+    public RoutingConfig withReplication(ReplicationConfig replication) {
+        return new RoutingConfig(forceRport, outboundFromBackends, recordRoute, replication);
     }
 }

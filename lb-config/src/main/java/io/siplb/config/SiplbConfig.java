@@ -22,7 +22,10 @@ import java.util.List;
  *   <tr><td>aliases</td><td>[]</td><td>other hosts ({@code host} or {@code host:port}) that mean
  *       "us" in a Route or Request-URI, e.g. the VIP or a DNS name; an alias without a port
  *       matches any of our ports</td></tr>
- *   <tr><td>backends</td><td>required</td><td>the home proxies; see {@link BackendConfig}</td></tr>
+ *   <tr><td>backends</td><td>required</td><td>the home proxies; see {@link BackendConfig}; an
+ *       entry {@code srv: _sip._udp.pool.example.com} names a DNS SRV record instead (kept apart
+ *       in {@link #srvBackends()}; see {@link SrvBackendConfig})</td></tr>
+ *   <tr><td>dns</td><td>see {@link DnsConfig}</td><td>resolving SRV backends</td></tr>
  *   <tr><td>health</td><td>see {@link HealthConfig}</td><td>OPTIONS probing</td></tr>
  *   <tr><td>flow-token</td><td>required</td><td>see {@link FlowTokenConfig}</td></tr>
  *   <tr><td>admin</td><td>see {@link AdminConfig}</td><td>admin HTTP listener</td></tr>
@@ -53,11 +56,15 @@ public record SiplbConfig(
         RoutingConfig routing,
         LoggingConfig logging,
         ShutdownConfig shutdown,
-        VrrpConfig vrrp) {
+        VrrpConfig vrrp,
+        List<SrvBackendConfig> srvBackends,
+        DnsConfig dns) {
 
     /** Applies defaults and checks each value. */
     public SiplbConfig {
         listen = listen == null ? List.of() : List.copyOf(listen);
+        srvBackends = srvBackends == null ? List.of() : List.copyOf(srvBackends);
+        dns = dns == null ? DnsConfig.DEFAULTS : dns;
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
         backends = backends == null ? List.of() : List.copyOf(backends);
         requireNonNull(flowToken, "flowToken");
@@ -106,11 +113,20 @@ public record SiplbConfig(
                 logging, shutdown, null);
     }
 
+    /** The configuration before DNS SRV backends existed: none, and the default {@code dns}. */
+    public SiplbConfig(List<ListenAddress> listen, HostPort advertise, List<String> domains,
+                       List<HostPort> aliases, List<BackendConfig> backends, HealthConfig health,
+                       FlowTokenConfig flowToken, AdminConfig admin, LimitsConfig limits,
+                       RoutingConfig routing, LoggingConfig logging, ShutdownConfig shutdown, VrrpConfig vrrp) {
+        this(listen, advertise, domains, aliases, backends, health, flowToken, admin, limits, routing,
+                logging, shutdown, vrrp, null, null);
+    }
+
     /** A configuration with the given required parts and every other key at its default. */
     public static SiplbConfig of(List<ListenAddress> listen, List<BackendConfig> backends,
                                  FlowTokenConfig flowToken) {
         return new SiplbConfig(listen, null, List.of(), List.of(), backends, null, flowToken,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -119,67 +135,79 @@ public record SiplbConfig(
      */
     public SiplbConfig withListen(List<ListenAddress> listen) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 
     public SiplbConfig withAdvertise(HostPort advertise) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 
     public SiplbConfig withDomains(List<String> domains) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 
     public SiplbConfig withAliases(List<HostPort> aliases) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 
     public SiplbConfig withBackends(List<BackendConfig> backends) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 
     public SiplbConfig withHealth(HealthConfig health) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 
     public SiplbConfig withFlowToken(FlowTokenConfig flowToken) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 
     public SiplbConfig withAdmin(AdminConfig admin) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 
     public SiplbConfig withLimits(LimitsConfig limits) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 
     public SiplbConfig withRouting(RoutingConfig routing) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 
     public SiplbConfig withLogging(LoggingConfig logging) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 
     public SiplbConfig withShutdown(ShutdownConfig shutdown) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+    }
+
+    /** A copy with other DNS SRV backend entries. */
+    public SiplbConfig withSrvBackends(List<SrvBackendConfig> srvBackends) {
+        return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+    }
+
+    /** A copy with another {@code dns:} section ({@code null}: the defaults). */
+    public SiplbConfig withDns(DnsConfig dns) {
+        return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 
     /** A copy with another VRRP section ({@code null}: no speaker). */
     public SiplbConfig withVrrp(VrrpConfig vrrp) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
     }
 }

@@ -52,7 +52,7 @@ class ConfigLoaderErrorsTest {
                 """);
 
         assertThat(p.message()).isEqualTo("unknown key 'nat' at routing "
-                + "(expected one of: force-rport, outbound-from-backends, record-route)");
+                + "(expected one of: force-rport, outbound-from-backends, record-route, replication)");
     }
 
     @Test

@@ -19,5 +19,11 @@ public enum DropReason {
     /** A request that would be answered with an error, but it is an ACK, which is never answered. */
     ACK_NOT_ROUTABLE,
     /** An invalid message that is a response: responses are never answered. */
-    INVALID_RESPONSE
+    INVALID_RESPONSE,
+    /**
+     * The response to a REGISTER replica (the copy for the AOR's second choice): it ends at
+     * siplb, the client gets the home proxy's answer only. Not a fault; a non-2xx final one is
+     * counted as a replica failure as well.
+     */
+    REPLICA_RESPONSE
 }

@@ -17,7 +17,9 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Our Via is recognised by its sent-by (one of our addresses) and a branch that
  * {@link ViaBranch#verify verifies} against the next hop, so a forged response cannot make
- * siplb send anywhere it was not asked to by the matching request. Thread-safe.
+ * siplb send anywhere it was not asked to by the matching request. The response to a REGISTER
+ * replica ({@link Replicate}) is verified the same way and then dropped: the client gets only
+ * its home proxy's answer. Thread-safe.
  */
 public final class ResponseRouter {
 
@@ -49,6 +51,9 @@ public final class ResponseRouter {
         long connectionId = branches.verify(ours.branch(), host, port);
         if (connectionId < 0) {
             return Drop.of(DropReason.NOT_OUR_VIA);
+        }
+        if (ViaBranch.isReplica(ours.branch())) {
+            return Drop.of(DropReason.REPLICA_RESPONSE); // the client already has the home proxy's answer
         }
         Transport transport = Transport.fromToken(next.transport());
         if (transport == null) {

@@ -18,6 +18,7 @@ import io.siplb.sip.header.Via;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
@@ -50,6 +51,12 @@ public final class Router {
     /** The answer to a request from a backend whose flow token fails verification; counted by identity. */
     public static final Respond INVALID_FLOW_TOKEN = Respond.of(403, "Invalid Flow Token");
 
+    /**
+     * The answer to a request from outside whose top Route of ours carries a valid flow token for
+     * another flow (a token replayed from another transport or address); counted by identity.
+     */
+    public static final Respond FOREIGN_FLOW_TOKEN = Respond.of(403, "Foreign Flow Token");
+
     private final RouterConfig config;
     private final LocalAddresses local;
     private final FlowTokenCodec tokens;
@@ -58,6 +65,12 @@ public final class Router {
     private final RecentInvites recentInvites;
     private final LongSupplier clockMillis;
     private final Respond serviceUnavailable;
+    /** The replica marker header line, and its name in lower case for matching received headers. */
+    private final byte[] replicaMarkerLine;
+    private final byte[] replicaMarkerName;
+
+    /** Which of the two copies of a replicated REGISTER is being routed ({@link Replicate}). */
+    private enum Copy { PRIMARY, REPLICA }
 
     public Router(RouterConfig config, FlowTokenCodec tokens, ViaBranch branches, ConnectionLiveness connections) {
         this(config, tokens, branches, connections, RecentInvites.withDefaults());
@@ -82,12 +95,42 @@ public final class Router {
         this.connections = requireNonNull(connections, "connections");
         this.recentInvites = requireNonNull(recentInvites, "recentInvites");
         this.clockMillis = requireNonNull(clockMillis, "clockMillis");
+        this.replicaMarkerLine = (config.replicaMarker() + ": 1\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.replicaMarkerName = config.replicaMarker().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         this.serviceUnavailable = new Respond(503, "Service Unavailable",
                 List.of("Retry-After: " + config.retryAfterSeconds()));
     }
 
     /** The decision for {@code request}, received from {@code source}, against {@code view}. */
     public Decision route(SipRequest request, Source source, RoutingView view) {
+        Decision decision = route(request, source, view, Copy.PRIMARY);
+        if (decision instanceof Forward primary && isReplicated(request, source, view)) {
+            return withReplica(primary, route(request, source, view, Copy.REPLICA));
+        }
+        return decision;
+    }
+
+    /**
+     * DESIGN "Home-proxy failure": a REGISTER from outside also goes, marked, to the AOR's second
+     * choice. (A REGISTER from inside is a backend's own business.)
+     */
+    private boolean isReplicated(SipRequest request, Source source, RoutingView view) {
+        return config.replicateRegisters() && request.method() == SipMethod.REGISTER
+                && view.sideOf(source) == Side.OUTSIDE;
+    }
+
+    /**
+     * Both copies when the replica goes to another backend; the primary alone when there is no
+     * second choice (one backend up) or the REGISTER followed a Route to a backend.
+     */
+    private static Decision withReplica(Forward primary, Decision replica) {
+        if (replica instanceof Forward copy && copy.backendId() != null && !copy.backendId().equals(primary.backendId())) {
+            return new Replicate(primary, copy);
+        }
+        return primary;
+    }
+
+    private Decision route(SipRequest request, Source source, RoutingView view, Copy copy) {
         SipMethod method = request.method();
         ParseFailure invalid = request.verify();
         if (invalid != null) {
@@ -120,38 +163,47 @@ public final class Router {
         ClientVia clientVia = ClientVia.apply(request.topVia(), source, config.forceRport(), edits);
         Side side = view.sideOf(source);
 
-        // Top Route naming us: remove it (RFC 3261 §16.4); remember its flow token.
+        // Top Routes naming us: remove them (RFC 3261 §16.4; two after a double Record-Route,
+        // RFC 5658 §3); remember the flow token they carry.
         FlowToken flow = null;
         boolean poppedOurs = false;
-        if (routeH >= 0) {
+        while (routeH >= 0) {
             NameAddr route = NameAddr.parse(request.content(), request.valueStart(routeH), request.valueEnd(routeH));
             if (route == null || route.uri() == null) {
                 return refuse(method, Respond.of(400, "Bad Route"));
             }
             SipUri uri = route.uri();
-            if (isOurs(uri)) {
-                poppedOurs = true;
-                edits.removeValue(routeH);
-                String user = uri.user();
-                if (user != null && !user.isEmpty()) {
-                    flow = tokens.decode(user);
-                    if (flow == null && side == Side.INSIDE) {
-                        // RFC 5626 §5.3: a token that fails verification is refused
-                        return refuse(method, INVALID_FLOW_TOKEN);
-                    }
-                }
-                routeH = request.next(routeH);
+            if (!isOurs(uri)) {
+                break;
             }
+            poppedOurs = true;
+            edits.removeValue(routeH);
+            String user = uri.user();
+            if (flow == null && user != null && !user.isEmpty()) {
+                flow = tokens.decode(user);
+                if (flow == null) {
+                    // RFC 5626 §5.3: a token that fails verification is refused. From outside
+                    // too: a forged or truncated token is never one we issued (issue 8).
+                    return refuse(method, INVALID_FLOW_TOKEN);
+                }
+                if (side == Side.OUTSIDE && !isFlowOf(flow, source)) {
+                    // RFC 5626 §5.3 would call this an "incoming" request and send it down the
+                    // token's flow: from outside that is a relay to someone else's flow.
+                    return refuse(method, FOREIGN_FLOW_TOKEN);
+                }
+            }
+            routeH = request.next(routeH);
         }
 
         if (side == Side.INSIDE) {
             return fromInside(request, source, view, edits, clientVia, flow, poppedOurs, routeH, ruri);
         }
-        return fromOutside(request, source, view, edits, clientVia, routeH, ruri);
+        removeReplicaMarkers(request, edits);
+        return fromOutside(request, source, view, edits, clientVia, routeH, ruri, copy);
     }
 
     private Decision fromOutside(SipRequest request, Source source, RoutingView view, MessageEdits edits,
-                                 ClientVia clientVia, int routeH, SipUri ruri) {
+                                 ClientVia clientVia, int routeH, SipUri ruri, Copy copy) {
         SipMethod method = request.method();
         if (routeH >= 0) {
             // An in-dialog request following Record-Route: the next Route must be a backend.
@@ -172,7 +224,7 @@ public final class Router {
             return refuse(method, Respond.of(method == SipMethod.REGISTER ? 400 : 416,
                     method == SipMethod.REGISTER ? "Bad To" : "Unsupported URI Scheme"));
         }
-        Backend backend = homeOf(request, aor, view);
+        Backend backend = copy == Copy.REPLICA ? view.secondChoice(aor) : homeOf(request, aor, view);
         if (backend == null) {
             return refuse(method, serviceUnavailable);
         }
@@ -180,9 +232,13 @@ public final class Router {
             // RFC 3327: the registrar sends terminating requests back through this flow
             edits.insertHeaderFirst(new HeaderWriter().path(tokens.encode(FlowToken.of(source)), local.advertisedHost(), local.advertisedPort()));
         } else if (config.recordRoute() && isDialogCreating(request)) {
-            edits.insertHeaderFirst(new HeaderWriter().recordRoute(tokens.encode(FlowToken.of(source)), local.advertisedHost(), local.advertisedPort()));
+            recordRoute(edits, tokens.encode(FlowToken.of(source)), source.transport(), backendTransport(backend));
         }
-        return forwardToBackend(request, source, backend, edits, clientVia);
+        if (copy == Copy.REPLICA) {
+            // the second choice stores it unchallenged: it trusts this header from siplb's address only
+            edits.insertHeaderFirst(replicaMarkerLine);
+        }
+        return forwardToBackend(request, source, backend, edits, clientVia, copy);
     }
 
     private Decision fromInside(SipRequest request, Source source, RoutingView view, MessageEdits edits,
@@ -195,7 +251,7 @@ public final class Router {
             }
             if (config.recordRoute() && isDialogCreating(request)) {
                 // RFC 5626 §5.3: stay in the path, or the far end's ACK and BYE go to the client's private Contact
-                edits.insertHeaderFirst(new HeaderWriter().recordRoute(tokens.encode(flow), local.advertisedHost(), local.advertisedPort()));
+                recordRoute(edits, tokens.encode(flow), source.transport(), flow.transport());
             }
             return forward(request, source, flow.target(), null, edits, clientVia);
         }
@@ -211,7 +267,7 @@ public final class Router {
         if (ruri != null && config.servesDomain(ruri.host())) {
             // one home proxy hands a call to a user homed elsewhere
             String aor = aorOf(ruri);
-            Backend backend = aor == null ? null : view.select(aor);
+            Backend backend = aor == null ? null : view.selectTerminating(aor);
             if (backend == null) {
                 return refuse(method, serviceUnavailable);
             }
@@ -231,7 +287,8 @@ public final class Router {
             Backend b = invitedBackend == null ? null : view.backendWithId(invitedBackend);
             return b != null ? b : view.selectExisting(aor);
         }
-        Backend backend = view.select(aor);
+        Backend backend = isOriginating(request) || method == SipMethod.REGISTER
+                ? view.select(aor) : view.selectTerminating(aor);
         if (backend != null && method == SipMethod.INVITE) {
             recentInvites.remember(transactionKey(request.topVia()), backend.id());
         }
@@ -274,15 +331,28 @@ public final class Router {
 
     private Decision forwardToBackend(SipRequest request, Source source, Backend backend, MessageEdits edits,
                                       ClientVia clientVia) {
+        return forwardToBackend(request, source, backend, edits, clientVia, Copy.PRIMARY);
+    }
+
+    private Decision forwardToBackend(SipRequest request, Source source, Backend backend, MessageEdits edits,
+                                      ClientVia clientVia, Copy copy) {
         Transport transport = Transport.valueOf(backend.transport());
         Target target = new Target(transport, new InetSocketAddress(InetAddresses.forString(backend.host()), backend.port()), 0);
-        return forward(request, source, target, backend.id(), edits, clientVia);
+        return forward(request, source, target, backend.id(), edits, clientVia, copy);
     }
 
     private Decision forward(SipRequest request, Source source, Target target, String backendId,
                              MessageEdits edits, ClientVia clientVia) {
-        String branch = branches.branch(transactionOf(request), clientVia.nextHopHost(), clientVia.nextHopPort(),
-                source.transport().isStream() ? source.connectionId() : 0);
+        return forward(request, source, target, backendId, edits, clientVia, Copy.PRIMARY);
+    }
+
+    private Decision forward(SipRequest request, Source source, Target target, String backendId,
+                             MessageEdits edits, ClientVia clientVia, Copy copy) {
+        long connectionId = source.transport().isStream() ? source.connectionId() : 0;
+        // a replica's branch says so: its response ends here (ResponseRouter)
+        String branch = copy == Copy.REPLICA
+                ? branches.replicaBranch(transactionOf(request), clientVia.nextHopHost(), clientVia.nextHopPort(), connectionId)
+                : branches.branch(transactionOf(request), clientVia.nextHopHost(), clientVia.nextHopPort(), connectionId);
         // RFC 3261 §16.6 step 8: our Via goes on top
         edits.insertHeaderBefore(request.first(HeaderName.VIA),
                 new HeaderWriter().viaStart(target.transport().name(), local.advertisedHost(), local.advertisedPort())
@@ -329,16 +399,90 @@ public final class Router {
             NameAddr to = request.to();
             return to == null ? null : aorOf(to.uri());
         }
-        NameAddr from = request.from();
-        if (from != null && from.uri() != null && from.uri().scheme() != SipUri.Scheme.TEL
-                && config.servesDomain(from.uri().host())) {
-            return from.uri().aor();
+        if (isOriginating(request)) {
+            return request.from().uri().aor();
         }
         return aorOf(ruri);
     }
 
+    /** A request from one of our users: its From is in a domain we serve (DESIGN routing rule 5). */
+    private boolean isOriginating(SipRequest request) {
+        NameAddr from = request.from();
+        return from != null && from.uri() != null && from.uri().scheme() != SipUri.Scheme.TEL
+                && config.servesDomain(from.uri().host());
+    }
+
+    /**
+     * Removes every replica marker header from a request from outside: only siplb may write one
+     * (a registrar trusts it from siplb's address, where every client's REGISTER comes from too).
+     */
+    private void removeReplicaMarkers(SipRequest request, MessageEdits edits) {
+        for (int h = request.first(HeaderName.OTHER); h >= 0; h = request.next(h)) {
+            if (isReplicaMarker(request, h)) {
+                edits.remove(request.lineStart(h), request.lineEnd(h));
+            }
+        }
+    }
+
+    private boolean isReplicaMarker(SipRequest request, int h) {
+        int start = request.nameStart(h);
+        if (request.nameEnd(h) - start != replicaMarkerName.length) {
+            return false;
+        }
+        for (int i = 0; i < replicaMarkerName.length; i++) {
+            int c = request.content().getByte(start + i);
+            if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != replicaMarkerName[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String aorOf(SipUri uri) {
         return uri == null ? null : uri.aor();
+    }
+
+    /**
+     * Whether a request from outside arrived on the flow its Route token names (RFC 5626 §5.3
+     * "outgoing"): the same transport and source IP, and for UDP the same port. For TCP/TLS
+     * the port and connection are not compared: a client reconnects after a siplb restart or
+     * VRRP takeover (DESIGN "Flow tokens") and its dialogs' route sets still carry the old
+     * connection; the token is not used to route from outside anyway, the next Route must
+     * name a backend.
+     */
+    private static boolean isFlowOf(FlowToken flow, Source source) {
+        InetSocketAddress remote = source.remote();
+        return flow.transport() == source.transport()
+                && flow.address().equals(remote.getAddress())
+                && (flow.transport().isStream() || flow.port() == remote.getPort());
+    }
+
+    /**
+     * Record-Route with the flow token. When the transport changes here (a TCP client and a UDP
+     * backend, say), RFC 5658 §4 double record-routing: the top entry names us as the next hop
+     * downstream sees us, the second as upstream sees us, each with its transport, so both ends
+     * reach siplb over the transport they already use. One entry when nothing changes.
+     *
+     * @param upstream   the transport the request arrived on
+     * @param downstream the transport it leaves on
+     */
+    private void recordRoute(MessageEdits edits, String token, Transport upstream, Transport downstream) {
+        edits.insertHeaderFirst(recordRouteLine(token, downstream));
+        if (upstream != downstream) {
+            edits.insertHeaderFirst(recordRouteLine(token, upstream));
+        }
+    }
+
+    private HeaderWriter recordRouteLine(String token, Transport transport) {
+        if (transport == Transport.UDP) {
+            return new HeaderWriter().recordRoute(token, local.advertisedHost(), local.advertisedPort());
+        }
+        return new HeaderWriter().ascii("Record-Route: <").sipUri(token, local.advertisedHost(), local.advertisedPort())
+                .param("transport", transport == Transport.TLS ? "tls" : "tcp").ascii(";lr>").crlf();
+    }
+
+    private static Transport backendTransport(Backend backend) {
+        return Transport.valueOf(backend.transport());
     }
 
     /** A Route or Request-URI that names siplb. */

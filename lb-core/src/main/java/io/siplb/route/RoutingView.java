@@ -1,6 +1,7 @@
 package io.siplb.route;
 
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSet;
 import com.google.common.net.InetAddresses;
 import io.siplb.hash.AorHasher;
 import io.siplb.hash.Backend;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -21,15 +23,23 @@ import static java.util.Objects.requireNonNull;
  * AOR → home proxy selector, and lookups by address (which side a message came from, which
  * backend a Route names). The runtime publishes a new one with a single atomic swap whenever
  * health or configuration changes; a message is routed against one snapshot from start to end.
+ *
+ * <p>It also names the backends in <em>recovery hold-down</em> (DESIGN "Home-proxy failure"): a
+ * home proxy that came back from DOWN takes REGISTERs at once, but terminating requests for its
+ * users keep going to their next choice until the hold-down ends, because a restarted registrar
+ * knows nobody until its users have registered again. The runtime decides when a hold-down
+ * starts and ends (it owns the clock); the view only carries the ids.
  */
 public final class RoutingView {
 
     private final HomeProxySelector selector;
     private final Map<String, Backend> byHostPort;
     private final Map<InetAddress, Map<Integer, Backend>> byIp;
+    private final Set<String> heldDown;
 
-    private RoutingView(HomeProxySelector selector) {
+    private RoutingView(HomeProxySelector selector, Set<String> heldDown) {
         this.selector = selector;
+        this.heldDown = heldDown;
         Map<String, Backend> hostPorts = new HashMap<>();
         Map<InetAddress, Map<Integer, Backend>> ips = new HashMap<>();
         for (Backend b : selector.view().backends()) {
@@ -45,12 +55,26 @@ public final class RoutingView {
     }
 
     public static RoutingView of(BackendView backends) {
-        return new RoutingView(HomeProxySelector.rendezvous(requireNonNull(backends, "backends")));
+        return new RoutingView(HomeProxySelector.rendezvous(requireNonNull(backends, "backends")), Set.of());
     }
 
-    /** A view over new states or backends, reusing the ranking when only states changed. */
+    /**
+     * A view over new states or backends, reusing the ranking when only states changed; the
+     * hold-downs stay.
+     */
     public RoutingView withBackends(BackendView backends) {
-        return new RoutingView(selector.withView(backends));
+        return new RoutingView(selector.withView(backends), heldDown);
+    }
+
+    /** The same view with these backends (ids) in recovery hold-down; ids not in the view are harmless. */
+    public RoutingView withHeldDown(Set<String> backendIds) {
+        Set<String> ids = ImmutableSet.copyOf(backendIds);
+        return ids.equals(heldDown) ? this : new RoutingView(selector, ids);
+    }
+
+    /** The backends (ids) in recovery hold-down. */
+    public Set<String> heldDown() {
+        return heldDown;
     }
 
     public BackendView backends() {
@@ -94,6 +118,37 @@ public final class RoutingView {
     /** The home proxy of a normalised AOR ({@link io.siplb.sip.header.SipUri#aor()}), or null when no backend is up. */
     public Backend select(String aor) {
         return selector.select(AorHasher.fingerprint(aor));
+    }
+
+    /**
+     * The AOR's second choice, where a REGISTER replica goes: the backend that would become its
+     * home if the home went down; {@code null} when fewer than two backends are up.
+     */
+    public Backend secondChoice(String aor) {
+        return selector.select(AorHasher.fingerprint(aor), 1);
+    }
+
+    /**
+     * The backend for a terminating request (one routed by its Request-URI): the home proxy,
+     * unless it is in recovery hold-down; then the AOR's next choice that is not, which has its
+     * registration as a replica or from a REGISTER during the outage. When every backend that
+     * is up is held down, the home.
+     */
+    public Backend selectTerminating(String aor) {
+        long hash = AorHasher.fingerprint(aor);
+        Backend home = selector.select(hash);
+        if (home == null || !heldDown.contains(home.id())) {
+            return home;
+        }
+        for (int rank = 1; ; rank++) { // ends: select returns null past the last backend up
+            Backend next = selector.select(hash, rank);
+            if (next == null) {
+                return home;
+            }
+            if (!heldDown.contains(next.id())) {
+                return next;
+            }
+        }
     }
 
     /**

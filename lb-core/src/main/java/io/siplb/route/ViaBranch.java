@@ -18,6 +18,10 @@ import static com.google.common.base.Preconditions.checkArgument;
  *   cookie  us  transaction  check   client connection (base 36), TCP/TLS only
  * </pre>
  *
+ * A REGISTER replica (DESIGN "Home-proxy failure": the copy sent to the AOR's second choice)
+ * carries {@code sr} instead of {@code sl}; the flag is part of the checked input, so nobody
+ * can turn a branch of ours into a replica's (whose response siplb swallows) or back.
+ *
  * <ul>
  *   <li>{@code H} identifies the transaction: RFC 3261 §16.11 requires a stateless proxy to give
  *       a retransmission the same branch, and a CANCEL or the ACK of a non-2xx response the branch
@@ -35,6 +39,8 @@ public final class ViaBranch {
 
     /** RFC 3261 §8.1.1.7 magic cookie, then our marker. */
     public static final String PREFIX = "z9hG4bKsl";
+    /** The prefix of a REGISTER replica's branch: its response ends at siplb. */
+    public static final String REPLICA_PREFIX = "z9hG4bKsr";
     private static final int H_CHARS = 11;
     private static final int M_CHARS = 8;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -65,10 +71,21 @@ public final class ViaBranch {
      * @param connectionId the client's TCP/TLS connection, 0 for UDP
      */
     public String branch(Hasher transaction, String nextHopHost, int nextHopPort, long connectionId) {
+        return branch(transaction, nextHopHost, nextHopPort, connectionId, false);
+    }
+
+    /** Like {@link #branch(Hasher, String, int, long)}, for a REGISTER replica ({@link #isReplica}). */
+    public String replicaBranch(Hasher transaction, String nextHopHost, int nextHopPort, long connectionId) {
+        return branch(transaction, nextHopHost, nextHopPort, connectionId, true);
+    }
+
+    private String branch(Hasher transaction, String nextHopHost, int nextHopPort, long connectionId,
+                          boolean replica) {
         long h = transaction.hash().asLong();
-        StringBuilder sb = new StringBuilder(PREFIX.length() + H_CHARS + M_CHARS + 14).append(PREFIX);
+        StringBuilder sb = new StringBuilder(PREFIX.length() + H_CHARS + M_CHARS + 14)
+                .append(replica ? REPLICA_PREFIX : PREFIX);
         appendBase64(sb, h, H_CHARS);
-        appendBase64(sb, check(h, nextHopHost, nextHopPort, connectionId), M_CHARS);
+        appendBase64(sb, check(h, nextHopHost, nextHopPort, connectionId, replica), M_CHARS);
         if (connectionId != 0) {
             sb.append('.').append(Long.toString(connectionId, 36));
         }
@@ -77,7 +94,16 @@ public final class ViaBranch {
 
     /** True when {@code branch} has our shape (cheap; no verification). */
     public static boolean looksOurs(String branch) {
-        return branch != null && branch.length() >= PREFIX.length() + H_CHARS + M_CHARS && branch.startsWith(PREFIX);
+        return branch != null && branch.length() >= PREFIX.length() + H_CHARS + M_CHARS
+                && (branch.startsWith(PREFIX) || branch.startsWith(REPLICA_PREFIX));
+    }
+
+    /**
+     * True when {@code branch} has a replica's shape (cheap; no verification: call it on a branch
+     * that {@link #verify verified}).
+     */
+    public static boolean isReplica(String branch) {
+        return branch != null && branch.startsWith(REPLICA_PREFIX);
     }
 
     /**
@@ -106,7 +132,7 @@ public final class ViaBranch {
             return -1;
         }
         StringBuilder expected = new StringBuilder(M_CHARS);
-        appendBase64(expected, check(h, nextHopHost, nextHopPort, connectionId), M_CHARS);
+        appendBase64(expected, check(h, nextHopHost, nextHopPort, connectionId, isReplica(branch)), M_CHARS);
         for (int i = 0; i < M_CHARS; i++) {
             if (expected.charAt(i) != branch.charAt(mStart + i)) {
                 return -1;
@@ -115,13 +141,16 @@ public final class ViaBranch {
         return connectionId;
     }
 
-    private long check(long h, String host, int port, long connectionId) {
-        return checkHash.newHasher()
+    private long check(long h, String host, int port, long connectionId, boolean replica) {
+        Hasher check = checkHash.newHasher()
                 .putLong(h)
                 .putString(host, StandardCharsets.UTF_8)
                 .putInt(port)
-                .putLong(connectionId)
-                .hash().asLong();
+                .putLong(connectionId);
+        if (replica) {
+            check.putByte((byte) 'r'); // only then: the branches of ordinary requests stay as they were
+        }
+        return check.hash().asLong();
     }
 
     private static void appendBase64(StringBuilder sb, long v, int chars) {

@@ -66,6 +66,11 @@ final class RouterFixture implements AutoCloseable {
         return result.message();
     }
 
+    /** The flow token of {@link #CLIENT}'s UDP flow, as siplb puts it into Path and Record-Route. */
+    String clientToken() {
+        return tokens.encode(FlowToken.udp(CLIENT));
+    }
+
     Decision fromClient(SipRequest request) {
         return router.route(request, Source.udp(CLIENT, SIPLB), view);
     }

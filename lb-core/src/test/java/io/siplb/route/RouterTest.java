@@ -147,6 +147,38 @@ class RouterTest {
     }
 
     @Test
+    void recordRoutesTwiceWhenATcpClientIsForwardedToAUdpBackend() {
+        // RFC 5658 §4: the backend reaches us over UDP, the client over its TCP connection
+        Source tcpClient = new Source(Transport.TCP, RouterFixture.CLIENT, RouterFixture.SIPLB, 9);
+        String invite = INVITE.replace("SIP/2.0/UDP 198.51.100.7:40312", "SIP/2.0/TCP 198.51.100.7:40312");
+        String wire = wire(lb.router.route(lb.request(invite), tcpClient, lb.view));
+        String token = lb.tokens.encode(FlowToken.of(tcpClient));
+        assertThat(wire).contains("Record-Route: <sip:" + token + "@192.0.2.1:5060;lr>\r\n"
+                + "Record-Route: <sip:" + token + "@192.0.2.1:5060;transport=tcp;lr>\r\n");
+    }
+
+    @Test
+    void popsBothOfItsRoutesAfterADoubleRecordRoute() {
+        Source tcpClient = new Source(Transport.TCP, RouterFixture.CLIENT, RouterFixture.SIPLB, 9);
+        String token = lb.tokens.encode(FlowToken.of(tcpClient));
+        String bye = """
+                BYE sip:bob@192.0.2.4 SIP/2.0
+                Via: SIP/2.0/TCP 198.51.100.7:40312;branch=z9hG4bKnashds11
+                Max-Forwards: 70
+                Route: <sip:%s@192.0.2.1:5060;transport=tcp;lr>, <sip:%s@192.0.2.1:5060;lr>, <sip:10.0.0.3;lr>
+                From: Alice <sip:alice@example.com>;tag=9fxced76sl
+                To: Bob <sip:bob@biloxi.com>;tag=8321234356
+                Call-ID: 3848276298220188511@atlanta.example.com
+                CSeq: 2 BYE
+                Content-Length: 0
+
+                """.formatted(token, token);
+        Decision d = lb.router.route(lb.request(bye), tcpClient, lb.view);
+        assertThat(((Forward) d).backendId()).isEqualTo("c");
+        assertThat(wire(d)).contains("Route: <sip:10.0.0.3;lr>\r\n").doesNotContain(token + "@192.0.2.1");
+    }
+
+    @Test
     void doesNotRecordRouteARequestInsideADialog() {
         String bye = """
                 BYE sip:bob@192.0.2.4 SIP/2.0
@@ -225,14 +257,14 @@ class RouterTest {
                 BYE sip:bob@192.0.2.4 SIP/2.0
                 Via: SIP/2.0/UDP 198.51.100.7:40312;branch=z9hG4bKnashds10
                 Max-Forwards: 70
-                Route: <sip:tok@192.0.2.1:5060;lr>, <sip:10.0.0.3;lr>
+                Route: <sip:%s@192.0.2.1:5060;lr>, <sip:10.0.0.3;lr>
                 From: Alice <sip:alice@example.com>;tag=9fxced76sl
                 To: Bob <sip:bob@biloxi.com>;tag=8321234356
                 Call-ID: 3848276298220188511@atlanta.example.com
                 CSeq: 2 BYE
                 Content-Length: 0
 
-                """;
+                """.formatted(lb.clientToken());
         Decision d = lb.fromClient(lb.request(bye));
         assertThat(((Forward) d).backendId()).isEqualTo("c");
         assertThat(wire(d)).contains("Route: <sip:10.0.0.3;lr>\r\n").doesNotContain("192.0.2.1:5060;lr>");
@@ -245,14 +277,14 @@ class RouterTest {
                 BYE sip:bob@192.0.2.4 SIP/2.0
                 Via: SIP/2.0/UDP 198.51.100.7:40312;branch=z9hG4bKnashds11
                 Max-Forwards: 70
-                Route: <sip:tok@192.0.2.1:5060;lr>, <sip:10.0.0.3;lr>
+                Route: <sip:%s@192.0.2.1:5060;lr>, <sip:10.0.0.3;lr>
                 From: Alice <sip:alice@example.com>;tag=9fxced76sl
                 To: Bob <sip:bob@biloxi.com>;tag=8321234356
                 Call-ID: indialog-down-1
                 CSeq: 2 BYE
                 Content-Length: 0
 
-                """;
+                """.formatted(lb.clientToken());
         Decision d = lb.fromClient(lb.request(bye));
         assertThat(d).isInstanceOf(Respond.class);
         assertThat(((Respond) d).status()).isEqualTo(503);
@@ -266,14 +298,14 @@ class RouterTest {
                 BYE sip:bob@192.0.2.4 SIP/2.0
                 Via: SIP/2.0/UDP 198.51.100.7:40312;branch=z9hG4bKnashds12
                 Max-Forwards: 70
-                Route: <sip:tok@192.0.2.1:5060;lr>, <sip:10.0.0.3;lr>
+                Route: <sip:%s@192.0.2.1:5060;lr>, <sip:10.0.0.3;lr>
                 From: Alice <sip:alice@example.com>;tag=9fxced76sl
                 To: Bob <sip:bob@biloxi.com>;tag=8321234356
                 Call-ID: indialog-draining-1
                 CSeq: 2 BYE
                 Content-Length: 0
 
-                """;
+                """.formatted(lb.clientToken());
         assertThat(((Forward) lb.fromClient(lb.request(bye))).backendId()).isEqualTo("c");
     }
 
@@ -284,14 +316,14 @@ class RouterTest {
                 ACK sip:bob@192.0.2.4 SIP/2.0
                 Via: SIP/2.0/UDP 198.51.100.7:40312;branch=z9hG4bKnashds13
                 Max-Forwards: 70
-                Route: <sip:tok@192.0.2.1:5060;lr>, <sip:10.0.0.3;lr>
+                Route: <sip:%s@192.0.2.1:5060;lr>, <sip:10.0.0.3;lr>
                 From: Alice <sip:alice@example.com>;tag=9fxced76sl
                 To: Bob <sip:bob@biloxi.com>;tag=8321234356
                 Call-ID: indialog-down-2
                 CSeq: 1 ACK
                 Content-Length: 0
 
-                """;
+                """.formatted(lb.clientToken());
         assertThat(lb.fromClient(lb.request(ack))).isEqualTo(Drop.of(DropReason.ACK_NOT_ROUTABLE));
     }
 

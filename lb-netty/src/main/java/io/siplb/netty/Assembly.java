@@ -58,7 +58,8 @@ public final class Assembly {
         this.local = localAddresses(config);
         this.routerConfig = new RouterConfig(local, Set.copyOf(config.domains()), config.routing().forceRport(),
                 config.routing().outboundFromBackends(), config.routing().recordRoute(),
-                RouterConfig.DEFAULT_RETRY_AFTER_SECONDS);
+                RouterConfig.DEFAULT_RETRY_AFTER_SECONDS, config.routing().replication().enabled(),
+                config.routing().replication().marker());
         byte[] secret = config.flowToken().secret();
         // One shared secret for both: ViaBranch derives its own keys from it ("siplb via branch").
         this.tokens = FlowTokenCodec.of(secret);
@@ -115,6 +116,11 @@ public final class Assembly {
 
     public ResponseRouter responseRouter() {
         return new ResponseRouter(local, branches);
+    }
+
+    /** The recovery hold-down of a backend back from DOWN: zero when replication is off or it is set to 0s. */
+    public java.time.Duration holdDown() {
+        return config.routing().replication().effectiveHoldDown();
     }
 
     /** The health checking policy of the configuration. */

@@ -9,6 +9,8 @@ import io.siplb.config.AdminConfig;
 import io.siplb.hash.BackendState;
 import io.siplb.hash.BackendView;
 import io.siplb.netty.admin.AdminAuth;
+import io.siplb.netty.guard.Guard;
+import io.siplb.netty.dns.DnsBackends;
 import io.siplb.netty.admin.AdminResponses;
 import io.siplb.netty.admin.AdminRoute;
 import io.siplb.netty.admin.AdminServer;
@@ -93,6 +95,11 @@ public final class SiplbServer {
     private ExecutorService reloadExecutor;
     private volatile HealthMonitor healthMonitor;
     private volatile ConfigReloader reloader;
+    // DNS SRV backends (io.siplb.netty.dns): own loop for the resolver and table builds
+    private EventLoopGroup dnsGroup;
+    private volatile DnsBackends dnsBackends;
+    // flood protection (io.siplb.netty.guard); null before start
+    private volatile Guard guard;
     // /health hooks of the VRRP side (healthHooks)
     private volatile java.util.function.Supplier<String> healthProblem;
     private volatile java.util.function.Supplier<String> healthDetail;
@@ -108,6 +115,7 @@ public final class SiplbServer {
         this.ioThreads = ioThreads;
         this.routingView = new AtomicReference<>(assembly.routingView());
         metrics.watch(() -> currentView().backends());
+        metrics.watchHoldDowns(() -> currentView().heldDown());
     }
 
     /** The view messages are routed against: the published one, or the drain's. */
@@ -138,9 +146,15 @@ public final class SiplbServer {
         healthGroup = Transports.newGroup(1, "siplb-health");
         healthMonitor = HealthMonitor.start(healthGroup.next(), assembly.healthPolicy(),
                 assembly.backendView().backends(), routingView, assembly.limits());
+        healthMonitor.holdDown(assembly.holdDown()); // REGISTER replication's recovery hold-down
+        startDnsBackends();
         RetryAfterWatcher retryAfter = new RetryAfterWatcher(healthMonitor);
+        // flood protection and connection limits (io.siplb.netty.guard, limits: keys)
+        Guard guard = new Guard(assembly.config().limits().guard(), this::currentView);
+        this.guard = guard;
+        metrics.guard(guard.counters(), guard::clientConnections, guard::bannedSources);
         StreamInitializer streams = new StreamInitializer(connections, assembly.limits(), counters, () -> routing,
-                retryAfter);
+                retryAfter, guard::initConnection, guard.messageGuard());
         StreamConnector connector = new StreamConnector(workers, connections, streams);
         Sender sender = new Sender(udpSockets, connections, connector, counters, healthMonitor);
         routing = new SipRoutingHandler(assembly.router(connections), assembly.responseRouter(),
@@ -150,7 +164,9 @@ public final class SiplbServer {
         ChannelInitializer<Channel> udpPipeline = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast("sip-decoder", datagrams).addLast("sip-watcher", retryAfter)
+                ch.pipeline().addLast("guard-rate", guard.datagramGuard());
+                ch.pipeline().addLast("sip-decoder", datagrams).addLast("sip-guard", guard.messageGuard())
+                        .addLast("sip-watcher", retryAfter)
                         .addLast("sip-routing", routingHandler);
             }
         };
@@ -162,7 +178,7 @@ public final class SiplbServer {
         AdminServer.Builder adminRoutes = BackendsAdmin.register(AdminServer.builder(this::isReady), healthMonitor);
         if (configFile != null) {
             reloadExecutor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("siplb-reload", true));
-            reloader = new ConfigReloader(configFile, assembly.config(), healthMonitor, reloadExecutor);
+            reloader = new ConfigReloader(configFile, assembly.config(), healthMonitor, reloadExecutor, dnsBackends);
             ReloadAdmin.register(adminRoutes, reloader);
         }
         admin = adminRoutes
@@ -216,6 +232,12 @@ public final class SiplbServer {
         if (healthMonitor != null) {
             healthMonitor.close();
         }
+        if (dnsBackends != null) {
+            dnsBackends.close();
+            dnsBackends = null;
+        }
+        shutdown(dnsGroup);
+        dnsGroup = null;
         if (reloadExecutor != null) {
             reloadExecutor.shutdownNow();
             reloadExecutor = null;
@@ -241,6 +263,31 @@ public final class SiplbServer {
             // no quiet period: nothing new arrives once the sockets are closed
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Resolves the {@code srv:} backend entries before the SIP listeners bind, so the first request
+     * already sees them; waits at most a few DNS timeouts (an entry that fails is retried).
+     */
+    private void startDnsBackends() throws InterruptedException {
+        dnsGroup = Transports.newGroup(1, "siplb-dns");
+        dnsBackends = new DnsBackends(dnsGroup.next(), assembly.config().dns(), healthMonitor,
+                assembly.backendView().backends(), assembly.healthPolicy());
+        if (assembly.config().srvBackends().isEmpty()) {
+            return;
+        }
+        long waitMillis = assembly.config().dns().timeout().toMillis() * 4 + 2_000;
+        try {
+            dnsBackends.start(assembly.config().srvBackends()).get(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("DNS SRV backends not resolved within {}ms, starting without them for now: {}", waitMillis,
+                    e.toString());
+        }
+    }
+
+    /** The DNS SRV backend set (static + SRV targets); null before start. */
+    public DnsBackends dnsBackends() {
+        return dnsBackends;
     }
 
     /**
@@ -345,6 +392,11 @@ public final class SiplbServer {
             throw new IllegalArgumentException(AdminConfig.TOKEN_ENV + ": " + e.getMessage()
                     .replace("token-file: ", ""), e);
         }
+    }
+
+    /** Flood protection and connection limits (io.siplb.netty.guard); null before start. */
+    public Guard guard() {
+        return guard;
     }
 
     /** The meters, served at {@code /metrics}; the health checker reports to it. */

@@ -52,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
         HighAvailability ha;
         try {
             ha = HighAvailability.start(server.assembly(), server::isReady, server.routingView()::get,
-                    server.eventLoopGroups(), server.metrics().registry());
+                    server.eventLoopGroups(), server.metrics().registry(), () -> server.healthMonitor().statuses());
         } catch (RuntimeException e) {
             server.stop();
             throw new IllegalStateException("cannot start: " + e.getMessage(), e);

@@ -91,16 +91,39 @@ public final class SipMetrics implements AutoCloseable {
     private final List<AutoCloseable> binders = new ArrayList<>();
     private volatile BackendView seenView;
     private volatile Supplier<BackendView> viewSource;
+    /** The backends in recovery hold-down, read before each scrape (REGISTER replication). */
+    private volatile Supplier<Set<String>> heldDownSource;
     private volatile int panic;
     private volatile int draining;
     private volatile VrrpState vrrp;
+
+    /**
+     * Exports flood protection (io.siplb.netty.guard): {@code siplb_guard_events_total{event}},
+     * {@code siplb_guard_client_connections} and {@code siplb_guard_banned_sources}. Call once.
+     */
+    public void guard(io.siplb.netty.guard.GuardCounters counters, IntSupplier clientConnections,
+                      IntSupplier bannedSources) {
+        for (io.siplb.netty.guard.GuardEvent e : io.siplb.netty.guard.GuardEvent.values()) {
+            FunctionCounter.builder("siplb.guard.events", counters, c -> c.get(e))
+                    .description("Flood protection: connections refused or closed, messages rate-limited, bans, scanners")
+                    .tag("event", label(e)).register(registry);
+        }
+        Gauge.builder("siplb.guard.client.connections", clientConnections, IntSupplier::getAsInt)
+                .description("Open client TCP/TLS connections counted against limits.max-connections")
+                .strongReference(true).register(registry);
+        Gauge.builder("siplb.guard.banned.sources", bannedSources, IntSupplier::getAsInt)
+                .description("Source addresses banned now (they expire by themselves)")
+                .strongReference(true).register(registry);
+    }
 
     /** Why a flow token did not lead to its flow (RFC 5626 §5.3). */
     public enum FlowTokenFailure {
         /** A token from inside that fails verification: answered 403. */
         INVALID,
         /** A valid token whose connection is gone: answered 430, or dropped when an ACK. */
-        FLOW_GONE
+        FLOW_GONE,
+        /** A valid token from outside naming another flow (replayed from another transport or address): answered 403. */
+        FOREIGN
     }
 
     /** A registry with every siplb meter and the JVM's; {@code counters} are exported as they are. */
@@ -344,6 +367,39 @@ public final class SipMetrics implements AutoCloseable {
                 refresh(view);
             }
         }
+        refreshHoldDowns();
+    }
+
+    /**
+     * Where the backends in recovery hold-down are read before each scrape, for the gauge
+     * {@code siplb_backend_hold_down{backend}}.
+     */
+    public void watchHoldDowns(Supplier<Set<String>> source) {
+        this.heldDownSource = requireNonNull(source, "source");
+    }
+
+    private void refreshHoldDowns() {
+        Supplier<Set<String>> source = heldDownSource;
+        Set<String> held = source == null ? Set.of() : source.get();
+        for (Map.Entry<String, BackendMeters> e : backends.entrySet()) {
+            e.getValue().heldDown = held.contains(e.getKey());
+        }
+    }
+
+    /** A REGISTER replica sent to backend {@code backendId} (the AOR's second choice). */
+    public void replicaSent(BackendView view, String backendId) {
+        BackendMeters m = meters(view, backendId);
+        if (m != null) {
+            m.replicas.increment();
+        }
+    }
+
+    /** A REGISTER replica that backend {@code backendId} refused (a final non-2xx response). */
+    public void replicaFailed(BackendView view, String backendId) {
+        BackendMeters m = meters(view, backendId);
+        if (m != null) {
+            m.replicaFailures.increment();
+        }
     }
 
     /** Creates, keeps and removes per-backend meters to match {@code view}; call on every new view. */
@@ -459,6 +515,9 @@ public final class SipMetrics implements AutoCloseable {
         final Timer probeRoundTrip;
         final List<Meter> all = new ArrayList<>();
         volatile HealthState state = HealthState.PROBING;
+        final Counter replicas;
+        final Counter replicaFailures;
+        volatile boolean heldDown;
         /** True once the health tracker reported a state: the view no longer overrides it. */
         volatile boolean reported;
 
@@ -474,6 +533,18 @@ public final class SipMetrics implements AutoCloseable {
             probeRoundTrip = Timer.builder("siplb.probe.rtt")
                     .description("Round-trip time of answered OPTIONS health probes")
                     .tags(tags).serviceLevelObjectives(RESPONSE_TIME_BUCKETS).register(registry);
+            replicas = Counter.builder("siplb.replicas")
+                    .description("REGISTER replicas sent to a backend as the AOR's second choice")
+                    .tags(tags).register(registry);
+            replicaFailures = Counter.builder("siplb.replica.failures")
+                    .description("REGISTER replicas a backend refused (final response >= 300)")
+                    .tags(tags).register(registry);
+            all.add(replicas);
+            all.add(replicaFailures);
+            all.add(Gauge.builder("siplb.backend.hold.down", this, m -> m.heldDown ? 1 : 0)
+                    .description("1 while a backend back from DOWN is in recovery hold-down: REGISTERs only, "
+                            + "terminating requests go to its users' second choice")
+                    .tags(tags).register(registry));
             all.add(forwards);
             all.add(responseTime);
             all.add(probeRoundTrip);

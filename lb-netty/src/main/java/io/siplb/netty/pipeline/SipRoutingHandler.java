@@ -14,6 +14,7 @@ import io.siplb.route.Drop;
 import io.siplb.route.DropReason;
 import io.siplb.route.Forward;
 import io.siplb.route.LocalResponse;
+import io.siplb.route.Replicate;
 import io.siplb.route.Respond;
 import io.siplb.route.ResponseRouter;
 import io.siplb.route.Router;
@@ -124,6 +125,12 @@ public final class SipRoutingHandler extends ChannelInboundHandlerAdapter {
             ByteBuf out = MessageSplicer.splice(message, forward.edits(), ctx.alloc());
             sender.send(ctx.channel(), forward.target(), out);
             counters.count(Event.FORWARDED);
+        } else if (decision instanceof Replicate) {
+            // REGISTER replication: two splices of the same bytes, each with its own Via (the
+            // replica's also with the marker), sent to the home proxy and to the second choice
+            Replicate replicate = (Replicate) decision;
+            send(ctx, message, replicate.primary());
+            send(ctx, message, replicate.replica());
         } else if (decision instanceof Respond) {
             if (!(message instanceof SipRequest)) {
                 counters.drop(DropReason.INVALID_RESPONSE); // responses are never answered
@@ -135,6 +142,12 @@ public final class SipRoutingHandler extends ChannelInboundHandlerAdapter {
         } else {
             counters.drop(((Drop) decision).reason());
         }
+    }
+
+    private void send(ChannelHandlerContext ctx, SipMessage message, Forward forward) {
+        ByteBuf out = MessageSplicer.splice(message, forward.edits(), ctx.alloc());
+        sender.send(ctx.channel(), forward.target(), out);
+        counters.count(Event.FORWARDED);
     }
 
     /** Counts what happened to {@code message}; a few array lookups, no allocation. */
@@ -155,15 +168,27 @@ public final class SipRoutingHandler extends ChannelInboundHandlerAdapter {
                     metrics.flowTokenFailure(SipMetrics.FlowTokenFailure.FLOW_GONE); // RFC 5626 §5.3
                 } else if (respond == Router.INVALID_FLOW_TOKEN) {
                     metrics.flowTokenFailure(SipMetrics.FlowTokenFailure.INVALID);
+                } else if (respond == Router.FOREIGN_FLOW_TOKEN) {
+                    metrics.flowTokenFailure(SipMetrics.FlowTokenFailure.FOREIGN);
                 }
             } else if (decision instanceof Drop && ((Drop) decision).reason() == DropReason.FLOW_GONE) {
                 metrics.flowTokenFailure(SipMetrics.FlowTokenFailure.FLOW_GONE);
+            } else if (decision instanceof Replicate) {
+                Replicate replicate = (Replicate) decision;
+                metrics.forwarded(current.backends(), replicate.primary().backendId(), true);
+                metrics.replicaSent(current.backends(), replicate.replica().backendId());
             }
             return;
         }
         SipResponse response = (SipResponse) message;
         int status = response.statusCode();
         metrics.response(status, side);
+        if (status >= 300 && decision == Drop.of(DropReason.REPLICA_RESPONSE)) {
+            Backend backend = current.backendAt(source.remote());
+            if (backend != null) {
+                metrics.replicaFailed(current.backends(), backend.id()); // e.g. a registrar that challenges replicas
+            }
+        }
         if (side == Side.INSIDE && decision instanceof Forward) {
             Backend backend = current.backendAt(source.remote());
             if (backend != null) {

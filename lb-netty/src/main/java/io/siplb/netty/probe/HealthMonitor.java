@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
 
@@ -55,6 +56,10 @@ public final class HealthMonitor implements BackendSignals, AutoCloseable {
     // confined to loop
     private HealthTracker tracker;
     private BackendView published;
+    /** Applied to each published view: DNS SRV priorities ({@code io.siplb.netty.dns.SrvStandby}); identity without. */
+    private UnaryOperator<BackendView> viewFilter = UnaryOperator.identity();
+    /** Recovery hold-downs of backends back from DOWN ({@link #holdDown}); none until set. */
+    private HoldDowns holdDowns = new HoldDowns(java.time.Duration.ZERO, System::nanoTime);
     private ScheduledFuture<?> timer;
     private boolean passPending;
     private boolean closed;
@@ -127,6 +132,16 @@ public final class HealthMonitor implements BackendSignals, AutoCloseable {
      * a while); the published view reuses it.
      */
     public CompletableFuture<Void> reload(Collection<Backend> backends, HealthPolicy policy, RoutingView ranking) {
+        return reload(backends, policy, ranking, null);
+    }
+
+    /**
+     * {@link #reload(Collection, HealthPolicy, RoutingView)} that also replaces the filter applied to
+     * every published view ({@code null}: keep the current one), in the same swap: the DNS SRV
+     * backends ({@code io.siplb.netty.dns.DnsBackends}) route fallback priorities as standby with it.
+     */
+    public CompletableFuture<Void> reload(Collection<Backend> backends, HealthPolicy policy, RoutingView ranking,
+                                          UnaryOperator<BackendView> filter) {
         requireNonNull(backends, "backends");
         requireNonNull(policy, "policy");
         requireNonNull(ranking, "ranking");
@@ -142,11 +157,32 @@ public final class HealthMonitor implements BackendSignals, AutoCloseable {
             if (wasPanic != next.panic()) {
                 log.warn("health panic {} after reload", next.panic() ? "entered" : "over");
             }
+            if (filter != null) {
+                viewFilter = filter;
+            }
             published = tracker.view();
-            routingView.set(ranking.withBackends(published));
+            routingView.set(ranking.withBackends(viewFilter.apply(published)));
+            publishHoldDowns(); // the new ranking has none
             reschedule();
             return null;
         });
+    }
+
+    /**
+     * Holds a backend back from DOWN out of terminating traffic for {@code duration} (REGISTER
+     * replication's recovery hold-down, {@link HoldDowns}); {@code Duration.ZERO}: never.
+     */
+    public void holdDown(java.time.Duration duration) {
+        requireNonNull(duration, "duration");
+        loop.execute(() -> {
+            holdDowns = new HoldDowns(duration, System::nanoTime);
+            publishHoldDowns();
+        });
+    }
+
+    /** The backends in recovery hold-down, read on the health loop. */
+    public CompletableFuture<java.util.Set<String>> heldDown() {
+        return call(() -> holdDowns.active());
     }
 
     @Override
@@ -208,6 +244,7 @@ public final class HealthMonitor implements BackendSignals, AutoCloseable {
      */
     private void apply(List<HealthEvent> events) {
         log(events);
+        holdDowns.observe(events);
         publish();
         if (!passPending && !closed) {
             passPending = true;
@@ -230,7 +267,17 @@ public final class HealthMonitor implements BackendSignals, AutoCloseable {
         BackendView v = tracker.view();
         if (v != published) {
             published = v;
-            routingView.updateAndGet(current -> current.withBackends(v));
+            BackendView routed = viewFilter.apply(v);
+            routingView.updateAndGet(current -> current.withBackends(routed));
+        }
+        publishHoldDowns();
+    }
+
+    /** Publishes the current hold-downs when they differ from the routed view's (one started or ended). */
+    private void publishHoldDowns() {
+        java.util.Set<String> held = holdDowns.active();
+        if (!held.equals(routingView.get().heldDown())) {
+            routingView.updateAndGet(current -> current.withHeldDown(held));
         }
     }
 
@@ -239,7 +286,7 @@ public final class HealthMonitor implements BackendSignals, AutoCloseable {
             timer.cancel(false);
             timer = null;
         }
-        long delay = tracker.nanosUntilNextDeadline();
+        long delay = holdDowns.earlierDeadline(tracker.nanosUntilNextDeadline()); // a hold-down's end is published by a pass
         if (delay != HealthTracker.NO_DEADLINE && !closed) {
             timer = loop.schedule(this::pass, Math.max(delay, 0), TimeUnit.NANOSECONDS);
         }

@@ -5,7 +5,9 @@ import io.siplb.config.ConfigException;
 import io.siplb.config.ConfigLoader;
 import io.siplb.config.ConfigProblem;
 import io.siplb.config.SiplbConfig;
+import io.siplb.config.SrvBackendConfig;
 import io.siplb.netty.Assembly;
+import io.siplb.netty.dns.DnsBackends;
 import io.siplb.netty.probe.HealthMonitor;
 import io.siplb.route.RoutingView;
 import org.slf4j.Logger;
@@ -46,6 +48,8 @@ public final class ConfigReloader {
     private final Path file;
     private final HealthMonitor health;
     private final Executor executor;
+    /** The backend set with DNS SRV entries; null: static backends only, published straight to {@code health}. */
+    private final DnsBackends dns;
     private volatile SiplbConfig current;
 
     /**
@@ -54,6 +58,16 @@ public final class ConfigReloader {
      * @param executor one thread for reloads
      */
     public ConfigReloader(Path file, SiplbConfig running, HealthMonitor health, Executor executor) {
+        this(file, running, health, executor, null);
+    }
+
+    /**
+     * A reloader whose new backend sets go through {@code dns} ({@link DnsBackends#configure}),
+     * which adds the targets of the {@code srv:} entries; {@code null}: static backends only.
+     */
+    public ConfigReloader(Path file, SiplbConfig running, HealthMonitor health, Executor executor,
+                          DnsBackends dns) {
+        this.dns = dns;
         this.file = requireNonNull(file, "file");
         this.current = requireNonNull(running, "running");
         this.health = requireNonNull(health, "health");
@@ -107,7 +121,12 @@ public final class ConfigReloader {
         refuseChange(fixed, "routing", old.routing(), next.routing());
         refuseChange(fixed, "flow-token", old.flowToken(), next.flowToken());
         refuseChange(fixed, "limits", old.limits(), next.limits());
-        if (fixed.isEmpty() && !next.withBackends(old.backends()).withHealth(old.health()).equals(old)) {
+        refuseChange(fixed, "dns", old.dns(), next.dns());
+        if (dns == null && !next.srvBackends().equals(old.srvBackends())) {
+            fixed.add("backends: srv entries cannot change without DNS support in this server; restart siplb");
+        }
+        if (fixed.isEmpty() && !next.withBackends(old.backends()).withSrvBackends(old.srvBackends())
+                .withHealth(old.health()).equals(old)) {
             // a section added since this list was written: refuse rather than pretend to apply it
             fixed.add("a setting other than backends and health changed; restart siplb to change it");
         }
@@ -121,8 +140,29 @@ public final class ConfigReloader {
             return Result.refused(List.of(file + ": " + e.getMessage()));
         }
         List<String> changes = backendChanges(old.backends(), next.backends());
+        for (SrvBackendConfig s : next.srvBackends()) {
+            if (!old.srvBackends().contains(s)) {
+                changes.add("added " + s);
+            }
+        }
+        for (SrvBackendConfig s : old.srvBackends()) {
+            if (!next.srvBackends().contains(s)) {
+                changes.add("removed " + s);
+            }
+        }
         if (!old.health().equals(next.health())) {
             changes.add("health: " + describe(next.health()));
+        }
+        if (dns != null) {
+            // DnsBackends resolves new srv entries, adds their targets and publishes through health.reload
+            try {
+                dns.configure(assembly.backendView().backends(), next.srvBackends(), assembly.healthPolicy(), true)
+                        .get(next.dns().timeout().toMillis() * 4 + 5_000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                return Result.refused(List.of("the new backends were not applied: " + e));
+            }
+            current = next;
+            return Result.applied(changes);
         }
         RoutingView ranking = RoutingView.of(assembly.backendView()); // the table build, here, not on the loop
         try {

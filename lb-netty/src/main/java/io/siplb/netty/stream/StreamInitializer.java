@@ -8,6 +8,7 @@ import io.siplb.netty.pipeline.SipCounters;
 import io.siplb.route.Transport;
 import io.siplb.sip.SipLimits;
 
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -27,6 +28,9 @@ public final class StreamInitializer extends ChannelInitializer<Channel> {
     private final Supplier<? extends ChannelHandler> routing;
     /** Sees each message before routing (health's Retry-After watcher), or null. */
     private final ChannelHandler watcher;
+    /** Flood protection (io.siplb.netty.guard), or null. */
+    private final Predicate<Channel> admit;
+    private final ChannelHandler guard;
 
     /**
      * @param routing the shared routing handler; supplied, not given, because that handler's sender
@@ -41,6 +45,19 @@ public final class StreamInitializer extends ChannelInitializer<Channel> {
     /** @param watcher a {@code @Sharable} handler placed just before routing, or null */
     public StreamInitializer(ConnectionTable connections, SipLimits limits, SipCounters counters,
                              Supplier<? extends ChannelHandler> routing, ChannelHandler watcher) {
+        this(connections, limits, counters, routing, watcher, null, null);
+    }
+
+    /**
+     * @param admit   called first for every connection (flood protection, io.siplb.netty.guard):
+     *                may add handlers, or close the connection and return false; null: admit all
+     * @param guard   a {@code @Sharable} handler placed right after the framer, or null
+     */
+    public StreamInitializer(ConnectionTable connections, SipLimits limits, SipCounters counters,
+                             Supplier<? extends ChannelHandler> routing, ChannelHandler watcher,
+                             Predicate<Channel> admit, ChannelHandler guard) {
+        this.admit = admit;
+        this.guard = guard;
         this.watcher = watcher;
         this.connections = requireNonNull(connections, "connections");
         this.limits = requireNonNull(limits, "limits");
@@ -50,8 +67,14 @@ public final class StreamInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        if (admit != null && !admit.test(ch)) {
+            return; // refused and closed: no id, no framer
+        }
         connections.register(ch);
         ch.pipeline().addLast("sip-framer", new SipStreamDecoder(Transport.TCP, limits, counters));
+        if (guard != null) {
+            ch.pipeline().addLast("sip-guard", guard);
+        }
         if (watcher != null) {
             ch.pipeline().addLast("sip-watcher", watcher);
         }

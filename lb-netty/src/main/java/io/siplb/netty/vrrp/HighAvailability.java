@@ -3,7 +3,9 @@ package io.siplb.netty.vrrp;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.siplb.config.VrrpConfig;
 import io.siplb.netty.Assembly;
+import io.siplb.health.BackendStatus;
 import io.siplb.route.RoutingView;
+import java.util.concurrent.CompletableFuture;
 import io.siplb.vrrp.VrrpParameters;
 import io.siplb.vrrp.VrrpState;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -57,7 +59,18 @@ public final class HighAvailability implements AutoCloseable {
     public static HighAvailability start(Assembly assembly, BooleanSupplier listenersReady,
                                          Supplier<RoutingView> routing, List<? extends EventExecutorGroup> loops,
                                          MeterRegistry registry) {
-        HighAvailability ha = start0(assembly, listenersReady, routing, loops);
+        return start(assembly, listenersReady, routing, loops, registry, null);
+    }
+
+    /**
+     * The same, with backend health read from the health checker ({@code statuses}, e.g.
+     * {@code HealthMonitor::statuses}; see {@link NodeHealth#watchBackends}) from the start.
+     */
+    public static HighAvailability start(Assembly assembly, BooleanSupplier listenersReady,
+                                         Supplier<RoutingView> routing, List<? extends EventExecutorGroup> loops,
+                                         MeterRegistry registry,
+                                         Supplier<CompletableFuture<List<BackendStatus>>> statuses) {
+        HighAvailability ha = start0(assembly, listenersReady, routing, loops, statuses);
         if (registry != null && ha.speaker != null) {
             ha.register(registry);
         }
@@ -86,10 +99,15 @@ public final class HighAvailability implements AutoCloseable {
     }
 
     private static HighAvailability start0(Assembly assembly, BooleanSupplier listenersReady,
-                                           Supplier<RoutingView> routing, List<? extends EventExecutorGroup> loops) {
+                                           Supplier<RoutingView> routing, List<? extends EventExecutorGroup> loops,
+                                           Supplier<CompletableFuture<List<BackendStatus>>> statuses) {
         VrrpConfig vrrp = assembly.config().vrrp();
         EventLoopWatchdog watchdog = new EventLoopWatchdog(loops.toArray(new EventExecutorGroup[0]));
         NodeHealth health = new NodeHealth(listenersReady, routing).watch(watchdog);
+        if (statuses != null) {
+            health.watchBackends(statuses);
+            health.get(); // asks the checker now, so its answer is there before the first election
+        }
         if (vrrp == null) {
             return new HighAvailability(health, watchdog, null);
         }
@@ -100,6 +118,12 @@ public final class HighAvailability implements AutoCloseable {
             VrrpSpeaker speaker = VrrpSpeaker.open(parameters, nif, health);
             log.info("VRRP vrid {} on {}: priority {}, advert interval {} ms, preempt {}, vips {}", vrrp.vrid(), nif,
                     vrrp.priority(), vrrp.advertIntervalCentis() * 10, vrrp.preempt(), vrrp.vipStrings());
+            // a standby's first messages after a takeover should not meet cold code (docs/ha.md)
+            try {
+                Warmup.run(assembly, routing, Warmup.ROUNDS);
+            } catch (RuntimeException e) {
+                log.warn("warm-up of the SIP path failed (harmless): {}", e.toString());
+            }
             speaker.start();
             return new HighAvailability(health, watchdog, speaker);
         } catch (RuntimeException | LinkageError e) {

@@ -51,6 +51,12 @@ final class SiplbNode implements AutoCloseable {
                 """.formatted(HaLab.VIP, HaLab.VIP, backend, priority, preempt, HaLab.VIP);
     }
 
+    /** {@link #config}, with OPTIONS probing of the backend every 200 ms (rise 2, fall 2). */
+    static String probingConfig(int priority, String backend) {
+        return config(priority, true, backend).replace("health: {enabled: false}",
+                "health: {enabled: true, interval: 200ms, timeout: 150ms}");
+    }
+
     /** Starts siplb in {@code node} with {@code yaml}; returns once /health answers (bounded). */
     static SiplbNode start(HaLab lab, String node, String tag, String yaml) {
         Path config = lab.write(node + "-" + tag + ".yaml", yaml);
