@@ -166,7 +166,6 @@ public final class Router {
         // Top Routes naming us: remove them (RFC 3261 §16.4; two after a double Record-Route,
         // RFC 5658 §3); remember the flow token they carry.
         FlowToken flow = null;
-        boolean poppedOurs = false;
         while (routeH >= 0) {
             NameAddr route = NameAddr.parse(request.content(), request.valueStart(routeH), request.valueEnd(routeH));
             if (route == null || route.uri() == null) {
@@ -176,7 +175,6 @@ public final class Router {
             if (!isOurs(uri)) {
                 break;
             }
-            poppedOurs = true;
             edits.removeValue(routeH);
             String user = uri.user();
             if (flow == null && user != null && !user.isEmpty()) {
@@ -196,7 +194,7 @@ public final class Router {
         }
 
         if (side == Side.INSIDE) {
-            return fromInside(request, source, view, edits, clientVia, flow, poppedOurs, routeH, ruri);
+            return fromInside(request, source, view, edits, clientVia, flow, routeH, ruri);
         }
         removeReplicaMarkers(request, edits);
         return fromOutside(request, source, view, edits, clientVia, routeH, ruri, copy);
@@ -242,7 +240,7 @@ public final class Router {
     }
 
     private Decision fromInside(SipRequest request, Source source, RoutingView view, MessageEdits edits,
-                                ClientVia clientVia, FlowToken flow, boolean poppedOurs, int routeH, SipUri ruri) {
+                                ClientVia clientVia, FlowToken flow, int routeH, SipUri ruri) {
         SipMethod method = request.method();
         if (flow != null) {
             // A request for a client, routed by our Path or Record-Route: send it to the client's flow.
@@ -336,7 +334,7 @@ public final class Router {
 
     private Decision forwardToBackend(SipRequest request, Source source, Backend backend, MessageEdits edits,
                                       ClientVia clientVia, Copy copy) {
-        Transport transport = Transport.valueOf(backend.transport());
+        Transport transport = backendTransport(backend);
         Target target = new Target(transport, new InetSocketAddress(InetAddresses.forString(backend.host()), backend.port()), 0);
         return forward(request, source, target, backend.id(), edits, clientVia, copy);
     }

@@ -111,6 +111,10 @@ public enum HeaderName {
     private final String canonical;
     private final char compact;
     private final byte[] lower;
+    /** {@link #lower} as big-endian 8-byte words (the last one ending at the last byte), for {@link #matches}. */
+    private final long[] words;
+    /** Per word: 0x20 in the bytes that are letters, 0 elsewhere. For names under 8 bytes, word 0 covers bytes 0-7. */
+    private final long[] caseMask;
 
     HeaderName(String canonical) {
         this(canonical, (char) 0);
@@ -120,6 +124,18 @@ public enum HeaderName {
         this.canonical = canonical;
         this.compact = compact;
         this.lower = canonical.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+        int n = lower.length < 8 ? 1 : (lower.length + 7) / 8;
+        this.words = new long[n];
+        this.caseMask = new long[n];
+        for (int w = 0; w < n; w++) {
+            int off = lower.length < 8 ? 0 : Math.min(8 * w, lower.length - 8);
+            for (int i = 0; i < 8; i++) {
+                int k = off + i;
+                byte b = k < lower.length ? lower[k] : 0;
+                words[w] = words[w] << 8 | (b & 0xFF);
+                caseMask[w] = caseMask[w] << 8 | (b >= 'a' && b <= 'z' ? 0x20 : 0);
+            }
+        }
     }
 
     /** The long form as RFCs spell it, e.g. {@code Call-ID}; empty for {@link #OTHER}. */
@@ -164,21 +180,32 @@ public enum HeaderName {
             return OTHER;
         }
         for (HeaderName candidate : BY_LENGTH[len][first - 'a']) {
-            if (equalsIgnoreCase(buf, start + 1, candidate.lower)) {
+            if (candidate.matches(buf, start)) {
                 return candidate;
             }
         }
         return OTHER;
     }
 
-    /** Compares the bytes from {@code start} with {@code lower} minus its first letter (already matched). */
-    private static boolean equalsIgnoreCase(ByteBuf buf, int start, byte[] lower) {
-        for (int i = 1; i < lower.length; i++) {
-            int b = buf.getByte(start + i - 1);
-            if (b >= 'A' && b <= 'Z') {
-                b += 'a' - 'A';
+    /**
+     * Whether the {@code lower.length} bytes at {@code start} spell this name in any case. Reads
+     * eight bytes at a time (the last word overlapping the one before it), OR-ing 0x20 into the
+     * letter positions only: that maps exactly 'A'-'Z' and 'a'-'z' onto 'a'-'z', and leaves
+     * '-' and digits to compare as they are (a CR, 0x0D, must not pass for '-', 0x2D).
+     */
+    private boolean matches(ByteBuf buf, int start) {
+        int len = lower.length;
+        if (len < 8) {
+            for (int i = 1; i < len; i++) {
+                if ((buf.getByte(start + i) | (caseMask[0] >>> (8 * (7 - i)) & 0xFF)) != lower[i]) {
+                    return false;
+                }
             }
-            if (b != lower[i]) {
+            return true;
+        }
+        for (int w = 0; w < words.length; w++) {
+            int off = Math.min(8 * w, len - 8);
+            if ((buf.getLong(start + off) | caseMask[w]) != words[w]) {
                 return false;
             }
         }

@@ -45,6 +45,8 @@ final class Abnf {
     static final int VISUAL_SEPARATOR = 1 << 11;
     /** The characters that may appear in a host: alphanum, "-", ".", and "[", "]", ":" for IPv6. */
     static final int HOST = 1 << 12;
+    /** The characters of a hostname or IPv4address: alphanum, "-", ".". */
+    static final int HOSTNAME = 1 << 13;
 
     static final int ALPHANUM = ALPHA | DIGIT;
     /** user = 1*( unreserved / escaped / user-unreserved ); '%' is checked by the escape scanner. */
@@ -102,6 +104,11 @@ final class Abnf {
         }
         for (int c : "-.[]:".toCharArray()) {
             set(c, HOST);
+        }
+        for (int c = 0; c < 128; c++) {
+            if (c == '-' || c == '.' || (CLASSES[c] & (ALPHA | DIGIT)) != 0) {
+                set(c, HOSTNAME);
+            }
         }
     }
 
@@ -224,7 +231,7 @@ final class Abnf {
     }
 
     /** One stateless processor per class mask, made on first use (a benign race: any copy is equal). */
-    private static final ByteProcessor[] RUNS = new ByteProcessor[1 << 13];
+    private static final ByteProcessor[] RUNS = new ByteProcessor[1 << 14];
 
     private static ByteProcessor runOf(int mask) {
         ByteProcessor p = RUNS[mask];
@@ -405,15 +412,7 @@ final class Abnf {
             int close = indexOf(buf, i + 1, end, (byte) ']');
             return close > 0 && isIpv6Address(buf, i + 1, close) ? close + 1 : -1;
         }
-        int j = i;
-        while (j < end) {
-            byte b = buf.getByte(j);
-            if (b == '-' || b == '.' || is(b, ALPHANUM)) {
-                j++;
-            } else {
-                break;
-            }
-        }
+        int j = consumeRun(buf, i, end, HOSTNAME);
         return isIpv4Address(buf, i, j) || isHostname(buf, i, j) ? j : -1;
     }
 
