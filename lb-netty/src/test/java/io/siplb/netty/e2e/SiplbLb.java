@@ -90,7 +90,7 @@ final class SiplbLb implements LoadBalancerUnderTest {
             cmd.addAll(List.of("ip", "netns", "exec", setup.netns()));
         }
         cmd.addAll(List.of("timeout", "-k", "5", setup.lifetime().toSeconds() + "s",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                JavaLauncher.java(), JavaLauncher.ENABLE_NATIVE_ACCESS,
                 // small and quick to start (C1 only): the tests send at most a few hundred messages a second
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 // sampled like the default, but a leak report says where the buffer was last touched

@@ -1,5 +1,6 @@
 package io.siplb.netty.ha;
 
+import io.siplb.netty.e2e.JavaLauncher;
 import io.siplb.netty.e2e.ManagedProcess;
 import java.io.File;
 import java.io.IOException;
@@ -62,7 +63,7 @@ final class SiplbNode implements AutoCloseable {
         Path config = lab.write(node + "-" + tag + ".yaml", yaml);
         ManagedProcess p = lab.start(node, "siplb-" + node + "-" + tag, List.of(
                 "timeout", "-k", "5", LIFETIME.toSeconds() + "s",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                JavaLauncher.java(), JavaLauncher.ENABLE_NATIVE_ACCESS,
                 "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", classPath(),
                 "io.siplb.netty.cli.Main", "run", "--config", config.toString()));

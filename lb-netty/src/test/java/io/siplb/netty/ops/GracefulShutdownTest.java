@@ -1,5 +1,6 @@
 package io.siplb.netty.ops;
 
+import io.siplb.netty.e2e.JavaLauncher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -53,7 +54,7 @@ class GracefulShutdownTest {
 
         Process backend = start(dir, "uas", List.of(sipp.toString(), "-sf", uas.toString(), "-i", "127.0.0.1",
                 "-p", Integer.toString(backendPort), "-t", "u1", "-nostdin", "-bind_local"));
-        Process siplb = start(dir, "siplb", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Process siplb = start(dir, "siplb", List.of(JavaLauncher.java(), JavaLauncher.ENABLE_NATIVE_ACCESS,
                 "-cp", System.getProperty("java.class.path"), "io.siplb.netty.cli.Main", "run", "--config", config.toString()));
         Process client = null;
         try {

@@ -1,5 +1,6 @@
 package io.siplb.netty.ops;
 
+import io.siplb.netty.e2e.JavaLauncher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -26,7 +27,7 @@ class JsonLogTest {
                 %s
                 """.formatted(Lab.freeTcpPort(), Lab.SECRET, admin, loggingSection));
         Path log = dir.resolve("siplb.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder pb = new ProcessBuilder(JavaLauncher.java(), JavaLauncher.ENABLE_NATIVE_ACCESS,
                 "-cp", System.getProperty("java.class.path"), "io.siplb.netty.cli.Main", "run", "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
