@@ -108,12 +108,20 @@ class GuardPipelineTest {
 
     @Test
     void closesConnectionsOverThePerSourceLimitAndIdleOnes() throws Exception {
-        try (Socket a = connect("127.0.0.5"); Socket b = connect("127.0.0.5"); Socket c = connect("127.0.0.5")) {
-            assertThat(readEof(c)).as("the third from one source is closed").isTrue();
-            waitUntil(() -> server.guard().counters().get(GuardEvent.CONNECTION_REFUSED_PER_SOURCE) == 1);
-            try (Socket d = connect("127.0.0.6"); Socket e = connect("127.0.0.7")) {
-                assertThat(readEof(e)).as("the fourth in total is closed").isTrue();
-                waitUntil(() -> server.guard().counters().get(GuardEvent.CONNECTION_REFUSED_TOTAL) == 1);
+        // each accepted connection is counted on its own event loop: wait for the count before
+        // opening the one that must be refused, or the two race
+        try (Socket a = connect("127.0.0.5"); Socket b = connect("127.0.0.5")) {
+            waitUntil(() -> server.guard().clientConnections() == 2);
+            try (Socket c = connect("127.0.0.5")) {
+                assertThat(readEof(c)).as("the third from one source is closed").isTrue();
+                waitUntil(() -> server.guard().counters().get(GuardEvent.CONNECTION_REFUSED_PER_SOURCE) == 1);
+            }
+            try (Socket d = connect("127.0.0.6")) {
+                waitUntil(() -> server.guard().clientConnections() == 3);
+                try (Socket e = connect("127.0.0.7")) {
+                    assertThat(readEof(e)).as("the fourth in total is closed").isTrue();
+                    waitUntil(() -> server.guard().counters().get(GuardEvent.CONNECTION_REFUSED_TOTAL) == 1);
+                }
                 // then the idle timeout closes the open ones
                 assertThat(readEof(a)).isTrue();
                 assertThat(readEof(d)).isTrue();
