@@ -173,6 +173,7 @@ public final class SiplbServer {
 
         AdminConfig adminConfig = assembly.config().admin();
         AdminRoute health = this::health;
+        AdminRoute nodeHealth = this::nodeHealth;
         AdminRoute metricsRoute = new MetricsRoute(metrics);
         String token = adminToken(adminConfig);
         AdminServer.Builder adminRoutes = BackendsAdmin.register(AdminServer.builder(this::isReady), healthMonitor);
@@ -183,6 +184,7 @@ public final class SiplbServer {
         }
         admin = adminRoutes
                 .route("/health", health)
+                .route("/health/node", nodeHealth)
                 .route("/metrics", metricsRoute)
                 .auth(AdminAuth.bearer(token, adminConfig.publicReadOnly() ? AdminAuth.READ_ONLY_PATHS : java.util.Set.of(),
                         metrics::unauthorized))
@@ -190,6 +192,7 @@ public final class SiplbServer {
         if (adminConfig.readOnlyListen() != null) {
             readOnlyAdmin = AdminServer.builder(this::isReady)
                     .route("/health", health)
+                    .route("/health/node", nodeHealth)
                     .route("/metrics", metricsRoute)
                     .bind(acceptors, new InetSocketAddress(adminConfig.readOnlyListen().host(),
                             adminConfig.readOnlyListen().port()));
@@ -337,19 +340,51 @@ public final class SiplbServer {
         return metrics.awaitingAnswers() <= 0;
     }
 
+    /**
+     * {@code GET /health}: 200 once the SIP listeners are bound and siplb is not draining (the
+     * operator contract: siplb itself is up and answering, if only with 503s). A node problem
+     * (no backend up, a stalled event loop) is reported in the body, not in the status: that is
+     * {@link #nodeHealth}'s job.
+     */
     private io.netty.handler.codec.http.FullHttpResponse health(io.netty.handler.codec.http.FullHttpRequest request,
                                                                 io.netty.buffer.ByteBufAllocator alloc) {
-        // VRRP (io.siplb.netty.vrrp.HighAvailability): node health and the VRRP state line, when set
-        java.util.function.Supplier<String> problemHook = healthProblem;
-        java.util.function.Supplier<String> detailHook = healthDetail;
-        String problem = ready && problemHook != null ? problemHook.get() : null;
-        String detail = detailHook == null ? null : detailHook.get();
-        String extra = detail == null ? "" : "\n" + detail;
+        String problem = nodeProblem();
+        String extra = healthDetailLine();
+        if (ready) {
+            String note = problem == null ? "" : "\nnode unhealthy: " + problem;
+            return AdminResponses.text(HttpResponseStatus.OK, "ok" + note + extra, alloc);
+        }
+        return AdminResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, (isDraining() ? "draining" : "starting") + extra,
+                alloc);
+    }
+
+    /**
+     * {@code GET /health/node}: whether this node should hold the VIP: 503 with the reason when it
+     * is starting, draining or unhealthy (no backend up, listeners failed, an event loop stalled).
+     * keepalived's track script ({@code siplb health}) and the VRRP side read this one.
+     */
+    private io.netty.handler.codec.http.FullHttpResponse nodeHealth(io.netty.handler.codec.http.FullHttpRequest request,
+                                                                    io.netty.buffer.ByteBufAllocator alloc) {
+        String problem = nodeProblem();
+        String extra = healthDetailLine();
         if (ready && problem == null) {
             return AdminResponses.text(HttpResponseStatus.OK, "ok" + extra, alloc);
         }
         String why = problem != null ? "unhealthy: " + problem : isDraining() ? "draining" : "starting";
         return AdminResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, why + extra, alloc);
+    }
+
+    /** What the health hook (VRRP side) reports as wrong with this node, or null. */
+    private String nodeProblem() {
+        java.util.function.Supplier<String> problemHook = healthProblem;
+        return ready && problemHook != null ? problemHook.get() : null;
+    }
+
+    /** The VRRP state line for the health bodies, or "". */
+    private String healthDetailLine() {
+        java.util.function.Supplier<String> detailHook = healthDetail;
+        String detail = detailHook == null ? null : detailHook.get();
+        return detail == null ? "" : "\n" + detail;
     }
 
     /**

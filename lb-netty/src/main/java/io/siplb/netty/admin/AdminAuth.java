@@ -20,7 +20,7 @@ import static java.util.Objects.requireNonNull;
 public final class AdminAuth {
 
     /** Paths that only read, and that Prometheus and keepalived need without a secret. */
-    public static final Set<String> READ_ONLY_PATHS = Set.of("/health", "/metrics");
+    public static final Set<String> READ_ONLY_PATHS = Set.of("/health", "/health/node", "/metrics");
 
     /** No token: every request is allowed. */
     public static final AdminAuth OPEN = new AdminAuth(null, Set.of(), () -> { });

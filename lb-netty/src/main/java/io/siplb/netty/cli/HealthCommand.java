@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code siplb health [--admin URL]}: asks a running siplb's {@code GET /health} and exits 0
+ * {@code siplb health [--admin URL]}: asks a running siplb's {@code GET /health/node} and exits 0
  * when it answers 200 (healthy), 1 otherwise (503, another status, no answer within the
  * timeout). Prints the body (e.g. {@code ok} and the VRRP line) to stdout, a failure to stderr.
  * keepalived's {@code track_script} runs it (deploy/keepalived/keepalived.conf), so it must be
@@ -28,13 +28,13 @@ import picocli.CommandLine.Spec;
  * {@code $SIPLB_ADMIN_TOKEN}; it goes out as {@code Authorization: Bearer}.
  */
 @Command(name = "health", mixinStandardHelpOptions = true,
-        description = "Ask a running siplb's GET /health: exit 0 when healthy (200), 1 when not.")
+        description = "Ask a running siplb's GET /health/node: exit 0 when this node should serve (200), 1 when not.")
 final class HealthCommand implements Callable<Integer> {
 
     static final String DEFAULT_ADMIN = "http://127.0.0.1:8080";
 
     @Option(names = "--admin", paramLabel = "URL", defaultValue = DEFAULT_ADMIN,
-            description = "the admin listener (default ${DEFAULT-VALUE}); /health is appended unless the URL has a path")
+            description = "the admin listener (default ${DEFAULT-VALUE}); /health/node is appended unless the URL has a path")
     String admin;
 
     @Option(names = "--timeout", paramLabel = "MS", defaultValue = "1000",
@@ -92,7 +92,7 @@ final class HealthCommand implements Callable<Integer> {
         return env == null || env.isBlank() ? null : env.strip();
     }
 
-    /** {@code http://host:port} → {@code http://host:port/health}; a URL with a path stays. */
+    /** {@code http://host:port} → {@code http://host:port/health/node}; a URL with a path stays. */
     static URI healthUri(String admin) {
         String text = admin.contains("://") ? admin : "http://" + admin;
         URI uri = URI.create(text);
@@ -100,6 +100,6 @@ final class HealthCommand implements Callable<Integer> {
             throw new IllegalArgumentException("'" + admin + "' (expected: a URL like " + DEFAULT_ADMIN + ")");
         }
         String path = uri.getRawPath();
-        return path == null || path.isEmpty() || path.equals("/") ? uri.resolve("/health") : uri;
+        return path == null || path.isEmpty() || path.equals("/") ? uri.resolve("/health/node") : uri;
     }
 }

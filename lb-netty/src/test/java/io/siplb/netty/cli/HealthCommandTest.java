@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code siplb health}: the exit status follows GET /health, for keepalived's track_script. */
+/** {@code siplb health}: the exit status follows GET /health/node, for keepalived's track_script. */
 class HealthCommandTest {
 
     private HttpServer http;
@@ -30,7 +30,7 @@ class HealthCommandTest {
     @BeforeEach
     void startAdmin() throws IOException {
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        http.createContext("/health", exchange -> {
+        http.createContext("/health/node", exchange -> {
             authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
             byte[] body = (status.get() == 200 ? "ok\nvrrp MASTER vrid 77" : "unhealthy: no backend up")
                     .getBytes(StandardCharsets.UTF_8);
@@ -79,7 +79,7 @@ class HealthCommandTest {
         http.stop(0);
 
         assertThat(run("health", "--admin", "127.0.0.1:" + port, "--timeout", "300")).isEqualTo(1);
-        assertThat(err.toString()).startsWith("siplb health: http://127.0.0.1:" + port + "/health");
+        assertThat(err.toString()).startsWith("siplb health: http://127.0.0.1:" + port + "/health/node");
     }
 
     @Test
@@ -92,8 +92,8 @@ class HealthCommandTest {
 
     @Test
     void adminUrlWithoutAPathGetsHealth() {
-        assertThat(HealthCommand.healthUri("127.0.0.1:8080").toString()).isEqualTo("http://127.0.0.1:8080/health");
-        assertThat(HealthCommand.healthUri("http://10.0.0.1:9090/").toString()).isEqualTo("http://10.0.0.1:9090/health");
+        assertThat(HealthCommand.healthUri("127.0.0.1:8080").toString()).isEqualTo("http://127.0.0.1:8080/health/node");
+        assertThat(HealthCommand.healthUri("http://10.0.0.1:9090/").toString()).isEqualTo("http://10.0.0.1:9090/health/node");
         assertThat(HealthCommand.healthUri("http://10.0.0.1:9090/ready").toString()).isEqualTo("http://10.0.0.1:9090/ready");
     }
 }
