@@ -35,11 +35,11 @@ final class RunCommand implements Callable<Integer> {
         SiplbConfig loaded = config.load();
         LogFormat.apply(loaded.logging().format());
         SiplbServer server = new SiplbServer(Assembly.of(loaded)).configFile(config.file);
-        if (!HangupSignal.onHangup(() -> server.reload("SIGHUP"))) {
+        if (!Signals.onHangup(() -> server.reload("SIGHUP"))) {
             log.warn("SIGHUP cannot be handled on this JVM: reload with POST /reload");
         }
         CountDownLatch stop = new CountDownLatch(1);
-        TerminationSignals.onTermination(stop::countDown);
+        Signals.onTermination(stop::countDown);
         try {
             server.start();
         } catch (Exception e) {
