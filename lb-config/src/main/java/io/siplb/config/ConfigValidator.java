@@ -54,6 +54,11 @@ public final class ConfigValidator {
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < config.listen().size(); i++) {
             ListenAddress address = config.listen().get(i);
+            if (address.transport() == Transport.TLS) {
+                // refused rather than skipped: an operator must not find out from missing traffic
+                problems.add(ConfigProblem.at("listen[" + i + "]",
+                        "'" + address + "': TLS listeners are not supported yet (expected: udp:// or tcp://)"));
+            }
             Integer first = seen.putIfAbsent(address.toString(), i);
             if (first != null) {
                 problems.add(ConfigProblem.at("listen[" + i + "]",

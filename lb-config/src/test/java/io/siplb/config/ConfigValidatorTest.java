@@ -21,6 +21,16 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void aTlsListenerIsRefusedUntilTlsIsBuilt() {
+        SiplbConfig config = VALID.withListen(List.of(ListenAddress.parse("tls://192.0.2.10:5061")));
+
+        assertThat(ConfigValidator.validate(config)).singleElement().satisfies(p -> {
+            assertThat(p.keyPath()).isEqualTo("listen[0]");
+            assertThat(p.message()).contains("TLS listeners are not supported yet");
+        });
+    }
+
+    @Test
     void twoBackendsAtTheSameAddressAreRejected() {
         SiplbConfig config = VALID.withBackends(List.of(
                 BackendConfig.of("a", "sip:10.0.0.11"), BackendConfig.of("b", "sip:10.0.0.11:5060")));
