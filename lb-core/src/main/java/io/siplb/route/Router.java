@@ -215,7 +215,7 @@ public final class Router {
                 // its dialogs cannot go on elsewhere: say so at once instead of sending into the void
                 return refuse(method, serviceUnavailable);
             }
-            return forwardToBackend(request, source, backend, edits, clientVia);
+            return forwardToBackend(request, source, view, backend, edits, clientVia);
         }
         String aor = aorOfInitialRequest(request, ruri);
         if (aor == null) {
@@ -236,7 +236,7 @@ public final class Router {
             // the second choice stores it unchallenged: it trusts this header from siplb's address only
             edits.insertHeaderFirst(replicaMarkerLine);
         }
-        return forwardToBackend(request, source, backend, edits, clientVia, copy);
+        return forwardToBackend(request, source, view, backend, edits, clientVia, copy);
     }
 
     private Decision fromInside(SipRequest request, Source source, RoutingView view, MessageEdits edits,
@@ -258,7 +258,7 @@ public final class Router {
             Backend backend = next == null || next.uri() == null ? null : view.backendNamed(next.uri());
             if (backend != null) {
                 return isDown(view, backend) ? refuse(method, serviceUnavailable)
-                        : forwardToBackend(request, source, backend, edits, clientVia);
+                        : forwardToBackend(request, source, view, backend, edits, clientVia);
             }
             return outbound(request, source, edits, clientVia, next == null ? null : next.uri());
         }
@@ -269,7 +269,7 @@ public final class Router {
             if (backend == null) {
                 return refuse(method, serviceUnavailable);
             }
-            return forwardToBackend(request, source, backend, edits, clientVia);
+            return forwardToBackend(request, source, view, backend, edits, clientVia);
         }
         return outbound(request, source, edits, clientVia, ruri);
     }
@@ -327,16 +327,14 @@ public final class Router {
         return forward(request, source, new Target(transport, address, 0), null, edits, clientVia);
     }
 
-    private Decision forwardToBackend(SipRequest request, Source source, Backend backend, MessageEdits edits,
-                                      ClientVia clientVia) {
-        return forwardToBackend(request, source, backend, edits, clientVia, Copy.PRIMARY);
+    private Decision forwardToBackend(SipRequest request, Source source, RoutingView view, Backend backend,
+                                      MessageEdits edits, ClientVia clientVia) {
+        return forwardToBackend(request, source, view, backend, edits, clientVia, Copy.PRIMARY);
     }
 
-    private Decision forwardToBackend(SipRequest request, Source source, Backend backend, MessageEdits edits,
-                                      ClientVia clientVia, Copy copy) {
-        Transport transport = backendTransport(backend);
-        Target target = new Target(transport, new InetSocketAddress(InetAddresses.forString(backend.host()), backend.port()), 0);
-        return forward(request, source, target, backend.id(), edits, clientVia, copy);
+    private Decision forwardToBackend(SipRequest request, Source source, RoutingView view, Backend backend,
+                                      MessageEdits edits, ClientVia clientVia, Copy copy) {
+        return forward(request, source, view.targetOf(backend), backend.id(), edits, clientVia, copy);
     }
 
     private Decision forward(SipRequest request, Source source, Target target, String backendId,

@@ -35,6 +35,8 @@ public final class RoutingView {
     private final HomeProxySelector selector;
     private final Map<String, Backend> byHostPort;
     private final Map<InetAddress, Map<Integer, Backend>> byIp;
+    /** Where each backend (by id) is sent to: built once per view, not once per message. */
+    private final Map<String, Target> targetById;
     private final Set<String> heldDown;
 
     private RoutingView(HomeProxySelector selector, Set<String> heldDown) {
@@ -42,13 +44,17 @@ public final class RoutingView {
         this.heldDown = heldDown;
         Map<String, Backend> hostPorts = new HashMap<>();
         Map<InetAddress, Map<Integer, Backend>> ips = new HashMap<>();
+        Map<String, Target> targets = new HashMap<>();
         for (Backend b : selector.view().backends()) {
             hostPorts.put(key(b.host(), b.port()), b);
             if (InetAddresses.isInetAddress(b.host())) {
-                ips.computeIfAbsent(InetAddresses.forString(b.host()), ip -> new HashMap<>()).put(b.port(), b);
+                InetAddress ip = InetAddresses.forString(b.host());
+                ips.computeIfAbsent(ip, any -> new HashMap<>()).put(b.port(), b);
+                targets.put(b.id(), new Target(Transport.valueOf(b.transport()), new InetSocketAddress(ip, b.port()), 0));
             }
         }
         this.byHostPort = ImmutableMap.copyOf(hostPorts);
+        this.targetById = ImmutableMap.copyOf(targets);
         ImmutableMap.Builder<InetAddress, Map<Integer, Backend>> frozen = ImmutableMap.builder();
         ips.forEach((ip, ports) -> frozen.put(ip, ImmutableMap.copyOf(ports)));
         this.byIp = frozen.build();
@@ -98,6 +104,19 @@ public final class RoutingView {
             return Side.INSIDE;
         }
         return Side.OUTSIDE;
+    }
+
+    /**
+     * Where a request for {@code backend} goes: its transport and address, on any connection.
+     * The runtime resolves host names at start, so every backend of a view has an IP literal.
+     */
+    public Target targetOf(Backend backend) {
+        Target target = targetById.get(backend.id());
+        if (target == null) {
+            throw new IllegalArgumentException("backend " + backend.id() + ": host '" + backend.host()
+                    + "' (expected: an IP literal in this view)");
+        }
+        return target;
     }
 
     /** The backend at {@code address}, or null. */
