@@ -39,6 +39,10 @@ admin_port=${SIPLB_ADMIN_PORT:-23080}
   echo "  enabled: false"
   echo "flow-token:"
   echo "  secret: \"bench-key-0123456789abcdef0123456789abcdef\""
+  # every SIPp client sends from 127.0.0.1: the per-source rate limit (a guard against floods
+  # from the internet) would throttle the whole benchmark
+  echo "limits:"
+  echo "  rate: 0"
   echo "admin:"
   echo "  listen: 127.0.0.1:$admin_port"
 } >siplb.yaml
