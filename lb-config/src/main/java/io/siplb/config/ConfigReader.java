@@ -35,7 +35,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class ConfigReader {
 
     static final List<String> ROOT_KEYS = List.of("listen", "advertise", "domains", "aliases",
-            "backends", "health", "flow-token", "admin", "limits", "routing", "logging", "shutdown", "vrrp", "dns");
+            "backends", "health", "flow-token", "admin", "limits", "routing", "logging", "shutdown", "vrrp", "dns", "tls");
     static final List<String> BACKEND_KEYS = List.of("id", "uri", "weight", "srv", "id-prefix");
     static final List<String> DNS_KEYS = List.of("servers", "min-ttl", "max-ttl", "timeout");
     static final List<String> HEALTH_KEYS = List.of("enabled", "interval", "timeout", "jitter", "rise", "fall",
@@ -52,6 +52,9 @@ final class ConfigReader {
     static final List<String> ROUTING_KEYS = List.of("force-rport", "outbound-from-backends", "record-route",
             "replication");
     static final List<String> REPLICATION_KEYS = List.of("enabled", "marker", "hold-down");
+    static final List<String> TLS_KEYS = List.of("certificate", "key", "sni", "client-auth", "ca", "protocols",
+            "watch-interval", "advertise");
+    static final List<String> TLS_SNI_KEYS = List.of("names", "certificate", "key");
 
     /** Stands in for a flow-token section that failed, so the rest can still be checked. */
     private static final FlowTokenConfig PLACEHOLDER_FLOW_TOKEN =
@@ -65,6 +68,8 @@ final class ConfigReader {
     private Mark rootMark;
     /** Some list item could not be read, so list indices no longer match the file. */
     private boolean listIncomplete;
+    /** A {@code tls:} section was written (it may have failed: then the validator need not ask for one). */
+    private boolean tlsWritten;
     /** Entries of {@code backends} as written: the file index of each static and of each SRV entry. */
     private final List<Integer> staticAt = new ArrayList<>();
     private final List<Integer> srvAt = new ArrayList<>();
@@ -98,13 +103,14 @@ final class ConfigReader {
         ShutdownConfig shutdown = readShutdown(root);
         VrrpConfig vrrp = readVrrp(root);
         DnsConfig dns = readDns(root);
+        TlsConfig tls = readTls(root);
 
         SiplbConfig config = build(root, () -> new SiplbConfig(listen, advertise, domains, aliases,
                 backends, health, flowToken == null ? PLACEHOLDER_FLOW_TOKEN : flowToken, admin,
-                limits, routing, logging, shutdown, vrrp, srvBackends, dns));
+                limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls));
         if (config != null && !listIncomplete) {
             List<ConfigProblem> found = List.copyOf(problems);
-            for (ConfigProblem p : ConfigValidator.validate(config, staticAt::get, srvAt::get)) {
+            for (ConfigProblem p : ConfigValidator.validate(config, staticAt::get, srvAt::get, tlsWritten)) {
                 if (!overlaps(found, p.keyPath())) {
                     Mark m = locate(p.keyPath());
                     problems.add(p.locatedAt(source, line(m), column(m)));
@@ -264,6 +270,142 @@ final class ConfigReader {
         }
         DnsConfig dns = build(s, () -> new DnsConfig(servers, minTtl, maxTtl, timeout));
         return dns == null ? DnsConfig.DEFAULTS : dns;
+    }
+
+    /**
+     * The optional {@code tls:} section: {@code null} when absent or broken (its problems are
+     * reported). The PEM files are read and checked here, so a missing file, an unreadable key or a
+     * key that is not the certificate's is reported at its key's line.
+     */
+    private TlsConfig readTls(Section root) {
+        if (root.value("tls") == null) {
+            return null;
+        }
+        tlsWritten = true;
+        Section s = root.section("tls", TLS_KEYS);
+        if (s == null) {
+            return null;
+        }
+        int before = problems.size();
+        TlsCertificate main = readCertificate(s, null);
+        List<TlsCertificate> sni = new ArrayList<>();
+        List<Node> items = s.list("sni");
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String path = s.child("sni") + "[" + i + "]";
+            marks.put(path, mark(item));
+            Section e = section(item, path, TLS_SNI_KEYS, mark(item));
+            if (e == null) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            List<Node> nameNodes = e.list("names");
+            for (int n = 0; n < nameNodes.size(); n++) {
+                Node name = nameNodes.get(n);
+                String namePath = e.child("names") + "[" + n + "]";
+                String text = name instanceof ScalarNode scalar && !isNull(name)
+                        ? scalar.getValue().toLowerCase(java.util.Locale.ROOT) : null;
+                if (text == null || !TlsConfig.isServerName(text)) {
+                    add(mark(name), namePath, "expected a host name like sip.example.com or a wildcard like "
+                            + "*.example.com, got " + describe(name));
+                } else {
+                    names.add(text);
+                }
+            }
+            TlsCertificate c = readCertificate(e, names);
+            if (c != null) {
+                sni.add(c);
+            }
+        }
+        TlsConfig.ClientAuth clientAuth = s.parse("client-auth", TlsConfig.ClientAuth::parse);
+        String caText = s.string("ca");
+        Path caFile = null;
+        List<java.security.cert.X509Certificate> trusted = null;
+        if (caText != null) {
+            caFile = path(s, "ca", caText);
+            if (caFile != null) {
+                try {
+                    trusted = TlsConfig.readCas(caFile);
+                } catch (IllegalArgumentException ex) {
+                    add(s.markOf("ca"), s.child("ca"), ex.getMessage());
+                }
+            }
+        }
+        List<String> protocols = null;
+        if (s.value("protocols") != null) {
+            protocols = new ArrayList<>();
+            List<Node> nodes = s.list("protocols");
+            for (int i = 0; i < nodes.size(); i++) {
+                Node p = nodes.get(i);
+                String protocolPath = s.child("protocols") + "[" + i + "]";
+                try {
+                    if (!(p instanceof ScalarNode scalar) || isNull(p)) {
+                        throw new IllegalArgumentException("expected TLSv1.3 or TLSv1.2, got " + describe(p));
+                    }
+                    protocols.add(TlsConfig.protocol(scalar.getValue()));
+                } catch (IllegalArgumentException ex) {
+                    add(mark(p), protocolPath, ex.getMessage());
+                }
+            }
+        }
+        Duration watch = s.duration("watch-interval");
+        HostPort advertise = s.parse("advertise", HostPort::parse);
+        if (problems.size() > before || main == null) {
+            return null;
+        }
+        Path ca = caFile;
+        List<java.security.cert.X509Certificate> cas = trusted;
+        List<String> versions = protocols;
+        TlsConfig tls = build(s, () -> new TlsConfig(main, sni, clientAuth, ca, cas, versions, watch, advertise));
+        return problems.size() == before ? tls : null;
+    }
+
+    /**
+     * {@code certificate} and {@code key} of {@code s} (the {@code tls:} section or an {@code sni}
+     * entry), read and checked; {@code null} after reporting a problem. {@code names} null: the
+     * default certificate; empty: the certificate's DNS subjectAltNames.
+     */
+    private TlsCertificate readCertificate(Section s, List<String> names) {
+        String certText = s.string("certificate");
+        String keyText = s.string("key");
+        if (certText == null && s.value("certificate") == null) {
+            add(s.anchor, s.child("certificate"), "missing (expected: the PEM certificate chain, "
+                    + "like /etc/siplb/tls/fullchain.pem)");
+        }
+        if (keyText == null && s.value("key") == null) {
+            add(s.anchor, s.child("key"), "missing (expected: the PEM private key, like /etc/siplb/tls/privkey.pem)");
+        }
+        if (certText == null || keyText == null) {
+            return null;
+        }
+        Path cert = path(s, "certificate", certText);
+        Path key = path(s, "key", keyText);
+        if (cert == null || key == null) {
+            return null;
+        }
+        int before = problems.size();
+        TlsCertificate loaded = build(s, () -> TlsCertificate.load(cert, key, names == null ? List.of() : names));
+        if (loaded != null && names != null && names.isEmpty()) {
+            List<String> san = TlsCertificate.dnsNames(loaded.leaf());
+            List<String> usable = san.stream().filter(TlsConfig::isServerName).toList();
+            if (usable.isEmpty()) {
+                add(s.anchor, s.child("names"), "missing, and '" + cert + "' has no DNS subjectAltName "
+                        + "(expected: names: [sip.example.com])");
+                return null;
+            }
+            loaded = new TlsCertificate(cert, key, usable, loaded.chain(), loaded.key());
+        }
+        return problems.size() == before ? loaded : null;
+    }
+
+    /** A file path relative to the configuration's directory, or null after reporting it. */
+    private Path path(Section s, String key, String text) {
+        try {
+            return baseDir.resolve(text);
+        } catch (InvalidPathException e) {
+            add(s.markOf(key), s.child(key), "'" + text + "' (expected: a file path)");
+            return null;
+        }
     }
 
     private HealthConfig readHealth(Section root) {

@@ -16,7 +16,10 @@ import java.util.function.IntUnaryOperator;
  *   <li>no backend at one of our own listen addresses (a forwarding loop);</li>
  *   <li>an advertise address that is not a wildcard (it is written into every Via, and
  *       {@code 0.0.0.0} is not where anyone can reach us);</li>
- *   <li>the admin listener not on a TCP/TLS SIP listen address.</li>
+ *   <li>the admin listener not on a TCP/TLS SIP listen address;</li>
+ *   <li>a {@code tls:} section exactly when there is a {@code tls://} listener, which shares no
+ *       host:port with a {@code tcp://} one; no backend reached over TLS (siplb terminates TLS
+ *       from clients and does not open TLS connections).</li>
  * </ul>
  * Rules of one record (a port range, health timeout below interval, rise and fall ≥ 1) are in
  * the records' constructors, so a record that breaks them cannot exist.
@@ -31,7 +34,7 @@ public final class ConfigValidator {
      */
     public static List<ConfigProblem> validate(SiplbConfig config) {
         int statics = config.backends().size();
-        return validate(config, i -> i, j -> statics + j);
+        return validate(config, i -> i, j -> statics + j, false);
     }
 
     /**
@@ -40,7 +43,8 @@ public final class ConfigValidator {
      * to its position in the file's {@code backends} list (where the two kinds are mixed). The
      * plain overload numbers the SRV entries after the static ones.
      */
-    static List<ConfigProblem> validate(SiplbConfig config, IntUnaryOperator backendAt, IntUnaryOperator srvAt) {
+    static List<ConfigProblem> validate(SiplbConfig config, IntUnaryOperator backendAt, IntUnaryOperator srvAt,
+                                        boolean tlsWritten) {
         List<ConfigProblem> problems = new ArrayList<>();
         if (config.listen().isEmpty()) {
             problems.add(ConfigProblem.at("listen",
@@ -54,10 +58,21 @@ public final class ConfigValidator {
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < config.listen().size(); i++) {
             ListenAddress address = config.listen().get(i);
-            if (address.transport() == Transport.TLS) {
+            if (address.transport() == Transport.TLS && config.tls() == null && !tlsWritten) {
                 // refused rather than skipped: an operator must not find out from missing traffic
                 problems.add(ConfigProblem.at("listen[" + i + "]",
-                        "'" + address + "': TLS listeners are not supported yet (expected: udp:// or tcp://)"));
+                        "'" + address + "' needs a tls section (expected: tls: with certificate and key, "
+                                + "see docs/tls.md)"));
+            }
+            if (address.transport() == Transport.TLS) {
+                for (int t = 0; t < config.listen().size(); t++) {
+                    ListenAddress other = config.listen().get(t);
+                    if (other.transport() == Transport.TCP && other.port() == address.port()
+                            && other.host().equals(address.host())) {
+                        problems.add(ConfigProblem.at("listen[" + i + "]", "'" + address + "' is also the TCP "
+                                + "listen address listen[" + t + "] (expected: a port of its own, usually 5061)"));
+                    }
+                }
             }
             Integer first = seen.putIfAbsent(address.toString(), i);
             if (first != null) {
@@ -92,10 +107,28 @@ public final class ConfigValidator {
                 }
             }
         }
+        if (config.tls() != null
+                && config.listen().stream().noneMatch(l -> l.transport() == Transport.TLS)) {
+            problems.add(ConfigProblem.at("tls", "no tls:// listen address uses it (expected: a listen entry "
+                    + "like tls://0.0.0.0:5061, or no tls section)"));
+        }
+        for (int i = 0; i < config.backends().size(); i++) {
+            BackendConfig backend = config.backends().get(i);
+            if (backend.transport() == Transport.TLS) {
+                problems.add(ConfigProblem.at("backends[" + backendAt.applyAsInt(i) + "].uri",
+                        "'" + backend.uri() + "': siplb does not reach backends over TLS (expected: "
+                                + "transport=udp or tcp; TLS ends at siplb, see docs/tls.md)"));
+            }
+        }
         Map<String, Integer> srvNames = new HashMap<>();
         for (int j = 0; j < config.srvBackends().size(); j++) {
             SrvBackendConfig srv = config.srvBackends().get(j);
             // the same record twice with the same prefix gives every target twice under one id
+            if (srv.transport() == Transport.TLS) {
+                problems.add(ConfigProblem.at("backends[" + srvAt.applyAsInt(j) + "].srv",
+                        "'" + srv.name() + "': siplb does not reach backends over TLS (expected: _sip._udp or "
+                                + "_sip._tcp; TLS ends at siplb, see docs/tls.md)"));
+            }
             Integer first = srvNames.putIfAbsent(srv.name() + " " + srv.idPrefix(), j);
             if (first != null) {
                 problems.add(ConfigProblem.at("backends[" + srvAt.applyAsInt(j) + "].srv",

@@ -35,6 +35,8 @@ import java.util.List;
  *   <tr><td>shutdown</td><td>see {@link ShutdownConfig}</td><td>drain on SIGTERM</td></tr>
  *   <tr><td>vrrp</td><td>absent: no speaker</td><td>the built-in VRRPv3 speaker; see
  *       {@link VrrpConfig}</td></tr>
+ *   <tr><td>tls</td><td>absent: no TLS</td><td>certificates for the {@code tls://} listeners; see
+ *       {@link TlsConfig}</td></tr>
  * </table>
  *
  * <p>The constructor copies the lists, fills in defaults ({@code null} sections become their
@@ -58,7 +60,8 @@ public record SiplbConfig(
         ShutdownConfig shutdown,
         VrrpConfig vrrp,
         List<SrvBackendConfig> srvBackends,
-        DnsConfig dns) {
+        DnsConfig dns,
+        TlsConfig tls) {
 
     /** Applies defaults and checks each value. */
     public SiplbConfig {
@@ -122,11 +125,21 @@ public record SiplbConfig(
                 logging, shutdown, vrrp, null, null);
     }
 
+    /** The configuration before {@code tls} existed: no TLS. */
+    public SiplbConfig(List<ListenAddress> listen, HostPort advertise, List<String> domains,
+                       List<HostPort> aliases, List<BackendConfig> backends, HealthConfig health,
+                       FlowTokenConfig flowToken, AdminConfig admin, LimitsConfig limits,
+                       RoutingConfig routing, LoggingConfig logging, ShutdownConfig shutdown, VrrpConfig vrrp,
+                       List<SrvBackendConfig> srvBackends, DnsConfig dns) {
+        this(listen, advertise, domains, aliases, backends, health, flowToken, admin, limits, routing,
+                logging, shutdown, vrrp, srvBackends, dns, null);
+    }
+
     /** A configuration with the given required parts and every other key at its default. */
     public static SiplbConfig of(List<ListenAddress> listen, List<BackendConfig> backends,
                                  FlowTokenConfig flowToken) {
         return new SiplbConfig(listen, null, List.of(), List.of(), backends, null, flowToken,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -135,79 +148,85 @@ public record SiplbConfig(
      */
     public SiplbConfig withListen(List<ListenAddress> listen) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     public SiplbConfig withAdvertise(HostPort advertise) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     public SiplbConfig withDomains(List<String> domains) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     public SiplbConfig withAliases(List<HostPort> aliases) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     public SiplbConfig withBackends(List<BackendConfig> backends) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     public SiplbConfig withHealth(HealthConfig health) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     public SiplbConfig withFlowToken(FlowTokenConfig flowToken) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     public SiplbConfig withAdmin(AdminConfig admin) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     public SiplbConfig withLimits(LimitsConfig limits) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     public SiplbConfig withRouting(RoutingConfig routing) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     public SiplbConfig withLogging(LoggingConfig logging) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     public SiplbConfig withShutdown(ShutdownConfig shutdown) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     /** A copy with other DNS SRV backend entries. */
     public SiplbConfig withSrvBackends(List<SrvBackendConfig> srvBackends) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     /** A copy with another {@code dns:} section ({@code null}: the defaults). */
     public SiplbConfig withDns(DnsConfig dns) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 
     /** A copy with another VRRP section ({@code null}: no speaker). */
     public SiplbConfig withVrrp(VrrpConfig vrrp) {
         return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
-                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns);
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
+    }
+
+    /** A copy with another {@code tls:} section ({@code null}: no TLS). */
+    public SiplbConfig withTls(TlsConfig tls) {
+        return new SiplbConfig(listen, advertise, domains, aliases, backends, health, flowToken,
+                admin, limits, routing, logging, shutdown, vrrp, srvBackends, dns, tls);
     }
 }

@@ -21,12 +21,12 @@ class ConfigValidatorTest {
     }
 
     @Test
-    void aTlsListenerIsRefusedUntilTlsIsBuilt() {
+    void aTlsListenerWithoutATlsSectionIsRefused() {
         SiplbConfig config = VALID.withListen(List.of(ListenAddress.parse("tls://192.0.2.10:5061")));
 
         assertThat(ConfigValidator.validate(config)).singleElement().satisfies(p -> {
             assertThat(p.keyPath()).isEqualTo("listen[0]");
-            assertThat(p.message()).contains("TLS listeners are not supported yet");
+            assertThat(p.message()).contains("needs a tls section");
         });
     }
 

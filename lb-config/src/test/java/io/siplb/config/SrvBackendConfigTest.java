@@ -27,16 +27,17 @@ class SrvBackendConfigTest {
                   - srv: _SIP._TCP.Pool.Example.com.
                     id-prefix: pool-
                     weight: 3
-                  - srv: _sips._tcp.tls.example.com
+                  - srv: _sip._udp.udp.example.com
                 dns: {servers: ["127.0.0.1:5353", "[::1]"], min-ttl: 2s, max-ttl: 10m, timeout: 1s}
                 """ + TAIL, "siplb.yaml");
 
         assertThat(c.backends()).extracting(BackendConfig::id).containsExactly("a");
         assertThat(c.srvBackends()).containsExactly(
                 new SrvBackendConfig("_sip._tcp.pool.example.com", "pool-", 3),
-                SrvBackendConfig.of("_sips._tcp.tls.example.com"));
+                SrvBackendConfig.of("_sip._udp.udp.example.com"));
         assertThat(c.srvBackends()).extracting(SrvBackendConfig::transport)
-                .containsExactly(Transport.TCP, Transport.TLS);
+                .containsExactly(Transport.TCP, Transport.UDP);
+        assertThat(SrvBackendConfig.of("_sips._tcp.tls.example.com").transport()).isEqualTo(Transport.TLS);
         assertThat(c.dns().servers()).containsExactly(HostPort.of("127.0.0.1", 5353), HostPort.of("::1", 53));
         assertThat(c.dns().minTtl()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.dns().maxTtl()).isEqualTo(Duration.ofMinutes(10));
