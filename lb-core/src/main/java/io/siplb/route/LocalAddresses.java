@@ -14,6 +14,10 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Hosts are compared case-insensitively as written; IPv6 hosts are kept with brackets,
  * as they appear in SIP URIs (RFC 5118 §4.1). A URI without a port means 5060 (5061 for sips).
+ *
+ * <p>TLS clients may reach siplb at another address than the rest (port 5061, or a host name their
+ * certificate check accepts): {@link #withTls} sets it, and {@link #advertisedHost(Transport)} /
+ * {@link #advertisedPort(Transport)} give the address to write for each transport.
  */
 public final class LocalAddresses {
 
@@ -21,12 +25,17 @@ public final class LocalAddresses {
     private final Set<String> hosts;
     private final String advertisedHost;
     private final int advertisedPort;
+    private final String tlsHost;
+    private final int tlsPort;
 
-    private LocalAddresses(String advertisedHost, int advertisedPort, Set<String> hostPorts, Set<String> hosts) {
+    private LocalAddresses(String advertisedHost, int advertisedPort, Set<String> hostPorts, Set<String> hosts,
+                           String tlsHost, int tlsPort) {
         this.advertisedHost = advertisedHost;
         this.advertisedPort = advertisedPort;
         this.hostPorts = hostPorts;
         this.hosts = hosts;
+        this.tlsHost = tlsHost;
+        this.tlsPort = tlsPort;
     }
 
     /**
@@ -50,7 +59,29 @@ public final class LocalAddresses {
                 hosts.add(other.toLowerCase(Locale.ROOT));
             }
         }
-        return new LocalAddresses(advertisedHost.toLowerCase(Locale.ROOT), advertisedPort, hostPorts.build(), hosts.build());
+        String host = advertisedHost.toLowerCase(Locale.ROOT);
+        return new LocalAddresses(host, advertisedPort, hostPorts.build(), hosts.build(), host, advertisedPort);
+    }
+
+    /**
+     * A copy in which TLS clients are told {@code host:port} (the TLS listener, RFC 3261 §19.1.2:
+     * 5061 by default), which also counts as local.
+     */
+    public LocalAddresses withTls(String host, int port) {
+        requireNonNull(host, "host");
+        checkArgument(port > 0 && port <= 65535, "port: %s (expected: 1 ~ 65535)", port);
+        Set<String> withTls = ImmutableSet.<String>builder().addAll(hostPorts).add(key(host, port)).build();
+        return new LocalAddresses(advertisedHost, advertisedPort, withTls, hosts, host.toLowerCase(Locale.ROOT), port);
+    }
+
+    /** The host written into headers a peer on {@code transport} reads (Record-Route, our Via). */
+    public String advertisedHost(Transport transport) {
+        return transport == Transport.TLS ? tlsHost : advertisedHost;
+    }
+
+    /** The port written next to {@link #advertisedHost(Transport)}. */
+    public int advertisedPort(Transport transport) {
+        return transport == Transport.TLS ? tlsPort : advertisedPort;
     }
 
     public String advertisedHost() {

@@ -351,7 +351,8 @@ public final class Router {
                 : branches.branch(transactionOf(request), clientVia.nextHopHost(), clientVia.nextHopPort(), connectionId);
         // RFC 3261 §16.6 step 8: our Via goes on top
         edits.insertHeaderBefore(request.first(HeaderName.VIA),
-                new HeaderWriter().viaStart(target.transport().name(), local.advertisedHost(), local.advertisedPort())
+                new HeaderWriter().viaStart(target.transport().name(), local.advertisedHost(target.transport()),
+                                local.advertisedPort(target.transport()))
                         .param("branch", branch)
                         // RFC 3261 §8.2.6.2: a response echoes our Via, so the send time comes back with it
                         .param(SEND_TIME_PARAM, Long.toString(clockMillis.getAsLong(), 36))
@@ -473,7 +474,9 @@ public final class Router {
         if (transport == Transport.UDP) {
             return new HeaderWriter().recordRoute(token, local.advertisedHost(), local.advertisedPort());
         }
-        return new HeaderWriter().ascii("Record-Route: <").sipUri(token, local.advertisedHost(), local.advertisedPort())
+        // a TLS client is told our TLS address (its own port, RFC 3261 §19.1.2; a name its certificate check accepts)
+        return new HeaderWriter().ascii("Record-Route: <")
+                .sipUri(token, local.advertisedHost(transport), local.advertisedPort(transport))
                 .param("transport", transport == Transport.TLS ? "tls" : "tcp").ascii(";lr>").crlf();
     }
 

@@ -35,7 +35,9 @@ final class RouterFixture implements AutoCloseable {
     static final InetSocketAddress CLIENT = new InetSocketAddress("198.51.100.7", 40312);
     static final InetSocketAddress BACKEND_A = new InetSocketAddress("10.0.0.1", 5060);
 
-    final LocalAddresses local = LocalAddresses.of("192.0.2.1", 5060, List.of("siplb.example.com"));
+    /** TLS clients are told siplb.example.com:5061 (tls.advertise). */
+    final LocalAddresses local = LocalAddresses.of("192.0.2.1", 5060, List.of("siplb.example.com"))
+            .withTls("siplb.example.com", 5061);
     final FlowTokenCodec tokens = FlowTokenCodec.of(SECRET);
     final ViaBranch branches = new ViaBranch(SECRET);
     final List<Long> openConnections = new ArrayList<>();
