@@ -152,8 +152,8 @@ public final class Assembly {
 
     /**
      * The advertised address first, then every listen address that is not a wildcard, then the
-     * aliases ({@code host} alone matches any port). Hosts are written as in a SIP URI: IPv6 in
-     * brackets (RFC 5118 §4.1), as the core compares them.
+     * aliases ({@code host} alone matches any port), and the TLS address ({@link #tlsAdvertise}).
+     * Hosts are written as in a SIP URI: IPv6 in brackets (RFC 5118 §4.1), as the core compares them.
      */
     static LocalAddresses localAddresses(SiplbConfig config) {
         HostPort advertise = config.advertise();
@@ -166,7 +166,28 @@ public final class Assembly {
         for (HostPort alias : config.aliases()) {
             others.add(alias.toString());
         }
-        return LocalAddresses.of(advertise.uriHost(), advertise.port(), others);
+        LocalAddresses local = LocalAddresses.of(advertise.uriHost(), advertise.port(), others);
+        HostPort tls = tlsAdvertise(config);
+        return tls == null ? local : local.withTls(tls.uriHost(), tls.port());
+    }
+
+    /**
+     * What TLS clients are told in their Record-Route entry and our Via: {@code tls.advertise}, else
+     * the advertised host with the first {@code tls://} listener's port; null without TLS.
+     */
+    static HostPort tlsAdvertise(SiplbConfig config) {
+        if (config.tls() == null) {
+            return null;
+        }
+        if (config.tls().advertise() != null) {
+            return config.tls().advertise();
+        }
+        for (ListenAddress listen : config.listen()) {
+            if (listen.transport() == io.siplb.config.Transport.TLS) {
+                return HostPort.of(config.advertise().host(), listen.port());
+            }
+        }
+        return null;
     }
 
     static List<Backend> backends(List<BackendConfig> configs) {

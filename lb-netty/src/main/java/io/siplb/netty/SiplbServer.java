@@ -29,6 +29,10 @@ import io.siplb.netty.stream.ConnectionTable;
 import io.siplb.netty.stream.StreamConnector;
 import io.siplb.netty.stream.StreamInitializer;
 import io.siplb.netty.stream.StreamListener;
+import io.siplb.netty.tls.TlsContexts;
+import io.siplb.netty.tls.TlsCounters;
+import io.siplb.netty.tls.TlsHandshakes;
+import io.siplb.netty.tls.TlsMetrics;
 import io.siplb.netty.udp.SipDatagramDecoder;
 import io.siplb.netty.udp.UdpListener;
 import io.siplb.netty.udp.UdpSockets;
@@ -61,6 +65,7 @@ import static java.util.Objects.requireNonNull;
  * <pre>
  *   UDP socket (one per loop) : SipDatagramDecoder (shared) → SipRoutingHandler (shared)
  *   TCP connection            : SipStreamDecoder (own)     → SipRoutingHandler (shared)
+ *   TLS connection            : SniHandler/SslHandler → TlsHandshakes → SipStreamDecoder → SipRoutingHandler
  *   admin                     : HTTP codec → route table (/health)
  * </pre>
  *
@@ -84,6 +89,10 @@ public final class SiplbServer {
     private final UdpSockets udpSockets = new UdpSockets();
     private final List<UdpListener> udpListeners = new ArrayList<>();
     private final List<StreamListener> streamListeners = new ArrayList<>();
+    // SIP over TLS (io.siplb.netty.tls): tls:// listeners and their certificates; null without tls:
+    private final List<StreamListener> tlsListeners = new ArrayList<>();
+    private final TlsCounters tlsCounters = new TlsCounters();
+    private volatile TlsContexts tls;
     private volatile boolean ready;
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -116,6 +125,7 @@ public final class SiplbServer {
         this.routingView = new AtomicReference<>(assembly.routingView());
         metrics.watch(() -> currentView().backends());
         metrics.watchHoldDowns(() -> currentView().heldDown());
+        TlsMetrics.bind(metrics.registry(), tlsCounters);
     }
 
     /** The view messages are routed against: the published one, or the drain's. */
@@ -155,6 +165,17 @@ public final class SiplbServer {
         metrics.guard(guard.counters(), guard::clientConnections, guard::bannedSources);
         StreamInitializer streams = new StreamInitializer(connections, assembly.limits(), counters, () -> routing,
                 retryAfter, guard::initConnection, guard.messageGuard());
+        StreamInitializer tlsStreams = null;
+        if (assembly.config().tls() != null) {
+            // reads nothing: the files were read and checked with the configuration
+            TlsContexts contexts = TlsContexts.start(assembly.config().tls(), tlsCounters);
+            tls = contexts;
+            TlsMetrics.bindExpiries(metrics.registry(), contexts);
+            TlsHandshakes handshakes = new TlsHandshakes(contexts,
+                    assembly.config().limits().guard().handshakeTimeout().toMillis(),
+                    () -> guard.counters().count(io.siplb.netty.guard.GuardEvent.HANDSHAKE_TIMEOUT));
+            tlsStreams = streams.forTls(handshakes::install);
+        }
         StreamConnector connector = new StreamConnector(workers, connections, streams);
         Sender sender = new Sender(udpSockets, connections, connector, counters, healthMonitor);
         routing = new SipRoutingHandler(assembly.router(connections), assembly.responseRouter(),
@@ -180,6 +201,9 @@ public final class SiplbServer {
         if (configFile != null) {
             reloadExecutor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("siplb-reload", true));
             reloader = new ConfigReloader(configFile, assembly.config(), healthMonitor, reloadExecutor, dnsBackends);
+            if (tls != null) {
+                reloader.onTls(tls::prepare);
+            }
             ReloadAdmin.register(adminRoutes, reloader);
         }
         admin = adminRoutes
@@ -211,8 +235,11 @@ public final class SiplbServer {
                 case TCP:
                     streamListeners.add(StreamListener.bind(acceptors, workers, address, streams));
                     break;
+                case TLS:
+                    tlsListeners.add(StreamListener.bind(acceptors, workers, address, tlsStreams));
+                    break;
                 default:
-                    log.warn("Not listening on {}: TLS is not supported yet", listen);
+                    throw new IllegalStateException("unknown transport " + listen);
             }
         }
     }
@@ -229,8 +256,15 @@ public final class SiplbServer {
         for (StreamListener l : streamListeners) {
             l.close();
         }
+        for (StreamListener l : tlsListeners) {
+            l.close();
+        }
         udpListeners.clear();
         streamListeners.clear();
+        tlsListeners.clear();
+        if (tls != null) {
+            tls.close();
+        }
         connections.closeAll();
         if (healthMonitor != null) {
             healthMonitor.close();
@@ -503,6 +537,25 @@ public final class SiplbServer {
             out.add(l.localAddress());
         }
         return out;
+    }
+
+    /** The bound TLS addresses (actual ports), in configuration order. */
+    public List<InetSocketAddress> tlsAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (StreamListener l : tlsListeners) {
+            out.add(l.localAddress());
+        }
+        return out;
+    }
+
+    /** The TLS contexts of the tls:// listeners (reload them, read their expiries); null without tls: or before start. */
+    public TlsContexts tls() {
+        return tls;
+    }
+
+    /** TLS handshake and reload counts (all 0 without tls:). */
+    public TlsCounters tlsCounters() {
+        return tlsCounters;
     }
 
     /** The bound read-only admin address, or {@code null} when none is configured or before start. */

@@ -45,8 +45,8 @@ final class RunCommand implements Callable<Integer> {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start: " + e.getMessage(), e);
         }
-        log.info("siplb started ({}): udp {} tcp {} advertise {} admin {}; backends {}",
-                Transports.name(), server.udpAddresses(), server.tcpAddresses(), loaded.advertise(),
+        log.info("siplb started ({}): udp {} tcp {} tls {} advertise {} admin {}; backends {}",
+                Transports.name(), server.udpAddresses(), server.tcpAddresses(), server.tlsAddresses(), loaded.advertise(),
                 server.adminAddress(), backends(loaded));
         // node health for /health, and the VRRP speaker when vrrp: is configured (io.siplb.netty.vrrp)
         HighAvailability ha;

@@ -28,6 +28,8 @@ import static java.util.Objects.requireNonNull;
  *   <li>TCP with a connection id: that client connection (RFC 5626 §5.3: a flow is a
  *       connection; never open a new one towards a client). Gone: counted, dropped.</li>
  *   <li>TCP without: siplb's connection to that backend address, opened on first use.</li>
+ *   <li>TLS with a connection id: that client connection, through its SslHandler. siplb opens no
+ *       TLS connection: a TLS target without one is counted as a failed write.</li>
  * </ul>
  *
  * <p>Every method takes ownership of {@code out}: it is written or released, never leaked.
@@ -83,8 +85,16 @@ public final class Sender {
                     sendToBackend(current, target.address(), out);
                 }
                 return;
+            case TLS:
+                if (target.connectionId() != 0) {
+                    sendOnConnection(current, target.connectionId(), out); // the SslHandler encrypts it
+                } else {
+                    // siplb accepts TLS but opens none (backends are UDP/TCP, lb-config refuses TLS ones):
+                    // this is a backend's outbound request to a sips: or transport=tls URI
+                    fail(out, Event.WRITE_FAILED);
+                }
+                return;
             default:
-                // TLS listeners and connections are not built yet
                 fail(out, Event.WRITE_FAILED);
         }
     }

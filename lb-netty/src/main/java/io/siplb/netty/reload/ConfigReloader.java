@@ -6,6 +6,7 @@ import io.siplb.config.ConfigLoader;
 import io.siplb.config.ConfigProblem;
 import io.siplb.config.SiplbConfig;
 import io.siplb.config.SrvBackendConfig;
+import io.siplb.config.TlsConfig;
 import io.siplb.netty.Assembly;
 import io.siplb.netty.dns.DnsBackends;
 import io.siplb.netty.probe.HealthMonitor;
@@ -22,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 import static java.util.Objects.requireNonNull;
 
@@ -31,7 +33,9 @@ import static java.util.Objects.requireNonNull;
  * keeps running the old configuration.
  *
  * <p>What a reload can change: {@code backends} (added, removed, readdressed, reweighted; an
- * unchanged backend keeps its health state and drain) and {@code health}. Everything else is
+ * unchanged backend keeps its health state and drain), {@code health}, and {@code tls} but its
+ * {@code advertise} and {@code watch-interval} (the certificate files are read again with the
+ * file, so a reload also picks up renewed certificates; see {@link #onTls}). Everything else is
  * bound into sockets or into the routing core when siplb starts, so a change there is refused
  * with the key named and "restart siplb" ({@code listen} and {@code admin}: sockets;
  * {@code advertise}, {@code aliases}, {@code domains}, {@code routing}, {@code flow-token},
@@ -51,6 +55,8 @@ public final class ConfigReloader {
     /** The backend set with DNS SRV entries; null: static backends only, published straight to {@code health}. */
     private final DnsBackends dns;
     private volatile SiplbConfig current;
+    /** Builds a new tls: section's contexts and returns the swap (io.siplb.netty.tls), or null: no TLS. */
+    private volatile BiFunction<TlsConfig, String, Runnable> tls;
 
     /**
      * @param file     the configuration file to read again
@@ -74,6 +80,16 @@ public final class ConfigReloader {
         this.executor = requireNonNull(executor, "executor");
     }
 
+    /**
+     * Lets a reload change the {@code tls:} section: {@code prepare} builds the new contexts (or
+     * throws {@link IllegalArgumentException}, refusing the whole reload) and returns the action
+     * that swaps them in, run when the rest of the file is applied.
+     */
+    public ConfigReloader onTls(BiFunction<TlsConfig, String, Runnable> prepare) {
+        this.tls = requireNonNull(prepare, "prepare");
+        return this;
+    }
+
     /** The configuration in force. */
     public SiplbConfig current() {
         return current;
@@ -90,7 +106,7 @@ public final class ConfigReloader {
     private Result reloadNow(String trigger) {
         Result r;
         try {
-            r = apply(ConfigLoader.load(file));
+            r = apply(ConfigLoader.load(file), trigger);
         } catch (ConfigException e) {
             List<String> lines = new ArrayList<>();
             for (ConfigProblem p : e.problems()) {
@@ -110,7 +126,7 @@ public final class ConfigReloader {
         return r;
     }
 
-    private Result apply(SiplbConfig next) throws ConfigException {
+    private Result apply(SiplbConfig next, String trigger) throws ConfigException {
         SiplbConfig old = current;
         List<String> fixed = new ArrayList<>();
         refuseChange(fixed, "listen", old.listen(), next.listen());
@@ -125,13 +141,33 @@ public final class ConfigReloader {
         if (dns == null && !next.srvBackends().equals(old.srvBackends())) {
             fixed.add("backends: srv entries cannot change without DNS support in this server; restart siplb");
         }
+        TlsConfig oldTls = old.tls();
+        TlsConfig nextTls = next.tls();
+        if (oldTls != null && nextTls != null) {
+            refuseChange(fixed, "tls.advertise", oldTls.advertise(), nextTls.advertise());
+            refuseChange(fixed, "tls.watch-interval", oldTls.watchInterval(), nextTls.watchInterval());
+        }
         if (fixed.isEmpty() && !next.withBackends(old.backends()).withSrvBackends(old.srvBackends())
-                .withHealth(old.health()).equals(old)) {
+                .withHealth(old.health()).withTls(oldTls).equals(old)) {
             // a section added since this list was written: refuse rather than pretend to apply it
             fixed.add("a setting other than backends and health changed; restart siplb to change it");
         }
         if (!fixed.isEmpty()) {
             return Result.refused(fixed);
+        }
+        Runnable tlsSwap = () -> { };
+        List<String> tlsChanges = new ArrayList<>();
+        if (!Objects.equals(oldTls, nextTls)) {
+            BiFunction<TlsConfig, String, Runnable> prepare = tls;
+            if (prepare == null || nextTls == null) {
+                return Result.refused(List.of("tls: cannot change on reload without TLS listeners; restart siplb"));
+            }
+            try {
+                tlsSwap = prepare.apply(nextTls, trigger); // built before anything changes: a failure refuses all
+            } catch (IllegalArgumentException e) {
+                return Result.refused(List.of("tls: " + e.getMessage()));
+            }
+            tlsChanges.add("tls: certificates and settings reloaded");
         }
         Assembly assembly;
         try {
@@ -161,6 +197,8 @@ public final class ConfigReloader {
             } catch (Exception e) {
                 return Result.refused(List.of("the new backends were not applied: " + e));
             }
+            tlsSwap.run();
+            changes.addAll(tlsChanges);
             current = next;
             return Result.applied(changes);
         }
@@ -170,6 +208,8 @@ public final class ConfigReloader {
         } catch (Exception e) {
             return Result.refused(List.of("the health loop did not take the new backends: " + e));
         }
+        tlsSwap.run();
+        changes.addAll(tlsChanges);
         current = next;
         return Result.applied(changes);
     }

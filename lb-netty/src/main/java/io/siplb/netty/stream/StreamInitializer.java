@@ -8,6 +8,7 @@ import io.siplb.netty.pipeline.SipCounters;
 import io.siplb.route.Transport;
 import io.siplb.sip.SipLimits;
 
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -18,6 +19,10 @@ import static java.util.Objects.requireNonNull;
  * the {@link ConnectionTable}, a {@link SipStreamDecoder} of its own, then the shared routing
  * handler. Both directions share it because either side may send requests and responses over a
  * connection once it exists (RFC 3261 §18).
+ *
+ * <p>{@link #forTls} gives the pipeline of a {@code tls://} listener's connections: the same, with
+ * TLS ({@code io.siplb.netty.tls}) between the connection limits and the framer, and messages
+ * marked as arrived over TLS.
  */
 @Sharable
 public final class StreamInitializer extends ChannelInitializer<Channel> {
@@ -31,6 +36,10 @@ public final class StreamInitializer extends ChannelInitializer<Channel> {
     /** Flood protection (io.siplb.netty.guard), or null. */
     private final Predicate<Channel> admit;
     private final ChannelHandler guard;
+    /** TCP, or TLS for a tls:// listener's connections. */
+    private final Transport transport;
+    /** Adds TLS to a connection (io.siplb.netty.tls), or null for TCP. */
+    private final Consumer<Channel> security;
 
     /**
      * @param routing the shared routing handler; supplied, not given, because that handler's sender
@@ -56,6 +65,15 @@ public final class StreamInitializer extends ChannelInitializer<Channel> {
     public StreamInitializer(ConnectionTable connections, SipLimits limits, SipCounters counters,
                              Supplier<? extends ChannelHandler> routing, ChannelHandler watcher,
                              Predicate<Channel> admit, ChannelHandler guard) {
+        this(connections, limits, counters, routing, watcher, admit, guard, Transport.TCP, null);
+    }
+
+    private StreamInitializer(ConnectionTable connections, SipLimits limits, SipCounters counters,
+                              Supplier<? extends ChannelHandler> routing, ChannelHandler watcher,
+                              Predicate<Channel> admit, ChannelHandler guard, Transport transport,
+                              Consumer<Channel> security) {
+        this.transport = transport;
+        this.security = security;
         this.admit = admit;
         this.guard = guard;
         this.watcher = watcher;
@@ -65,13 +83,25 @@ public final class StreamInitializer extends ChannelInitializer<Channel> {
         this.routing = requireNonNull(routing, "routing");
     }
 
+    /**
+     * The same pipeline for a {@code tls://} listener: {@code tls} adds the TLS handlers after the
+     * connection limits and before the framer; messages carry {@link Transport#TLS}.
+     */
+    public StreamInitializer forTls(Consumer<Channel> tls) {
+        return new StreamInitializer(connections, limits, counters, routing, watcher, admit, guard, Transport.TLS,
+                requireNonNull(tls, "tls"));
+    }
+
     @Override
     protected void initChannel(Channel ch) {
         if (admit != null && !admit.test(ch)) {
-            return; // refused and closed: no id, no framer
+            return; // refused and closed: no id, no framer, no handshake
         }
         connections.register(ch);
-        ch.pipeline().addLast("sip-framer", new SipStreamDecoder(Transport.TCP, limits, counters));
+        if (security != null) {
+            security.accept(ch);
+        }
+        ch.pipeline().addLast("sip-framer", new SipStreamDecoder(transport, limits, counters));
         if (guard != null) {
             ch.pipeline().addLast("sip-guard", guard);
         }
