@@ -10,6 +10,7 @@
 #   tshark      captures in the labs;  keepalived  VRRP reference (ha-lab)
 #   dnsmasq     DNS in the labs;  prometheus  promtool (checks deploy/ rules)
 #   procps util-linux coreutils curl  ps/kill, unshare/taskset, timeout, health probes
+#   openssl socat  TLS peers (s_client; socat carries SIPp's TCP over TLS: Debian's SIPp has no TLS)
 #
 # Several of these packages start a system service on install (kamailio on
 # port 5060, dnsmasq on 53, prometheus on 9090, keepalived): the tests start
@@ -21,7 +22,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 pkgs=(maven openjdk-17-jdk-headless
       sip-tester kamailio iproute2 nftables iptables tshark keepalived dnsmasq prometheus
-      procps util-linux coreutils curl)
+      procps util-linux coreutils curl
+      openssl socat)
 services=(kamailio dnsmasq prometheus keepalived)
 
 missing=()
