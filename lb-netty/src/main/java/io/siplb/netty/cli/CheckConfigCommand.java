@@ -41,6 +41,9 @@ final class CheckConfigCommand implements Callable<Integer> {
         }
         try {
             Assembly.of(loaded); // what start-up does next: a host name that does not resolve fails here
+            if (loaded.tls() != null) {
+                io.siplb.netty.tls.TlsContexts.check(loaded.tls()); // what only the TLS engine refuses
+            }
         } catch (IllegalArgumentException e) {
             err.println(config.file + ": " + e.getMessage());
             return 1;

@@ -90,6 +90,16 @@ public final class TlsContexts implements Mapping<String, SslContext>, AutoClose
         return contexts;
     }
 
+    /**
+     * Builds the contexts of {@code config} and drops them: what {@code siplb check-config} does to
+     * find what only the TLS engine refuses (a key type it cannot use). No watcher, no log line.
+     *
+     * @throws IllegalArgumentException naming the certificate and key files
+     */
+    public static void check(TlsConfig config) {
+        new TlsContexts(requireNonNull(config, "config"), new TlsCounters(), Instant::now);
+    }
+
     /** The context for a client that asked for {@code hostname} (null: no SNI): that name's, else the default. */
     @Override
     public SslContext map(String hostname) {

@@ -85,8 +85,14 @@ final class TlsLab implements AutoCloseable {
 
     /** Limits with a given handshake timeout, connection limits and idle timeout. */
     static java.util.function.BiFunction<TlsLab, SiplbConfig, SiplbConfig> limits(int maxPerSource, java.time.Duration idle, java.time.Duration handshake) {
+        return limits(GuardConfig.DEFAULTS.maxConnections(), maxPerSource, idle, handshake);
+    }
+
+    /** The same with a limit on all client connections. */
+    static java.util.function.BiFunction<TlsLab, SiplbConfig, SiplbConfig> limits(int max, int maxPerSource,
+            java.time.Duration idle, java.time.Duration handshake) {
         GuardConfig d = GuardConfig.DEFAULTS;
-        GuardConfig g = new GuardConfig(d.maxConnections(), maxPerSource, idle, handshake, d.rate(), d.burst(),
+        GuardConfig g = new GuardConfig(max, maxPerSource, idle, handshake, d.rate(), d.burst(),
                 d.banAfter(), d.banDuration(), d.trackedSources(), d.scannerUserAgents());
         return (lab, c) -> c.withLimits(LimitsConfig.DEFAULTS.withGuard(g));
     }

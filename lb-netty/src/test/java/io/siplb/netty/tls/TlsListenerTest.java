@@ -202,6 +202,20 @@ class TlsListenerTest {
     }
 
     @Test
+    void theLimitOnAllClientConnectionsAppliesToTlsConnections() throws Exception {
+        lab = new TlsLab(dir, TlsLab.limits(2, 2, Duration.ofMinutes(15), Duration.ofSeconds(10)));
+        try (SSLSocket a = lab.connect("TLSv1.2", null); SSLSocket b = lab.connect("TLSv1.2", null)) {
+            awaitCount(() -> lab.server.guard().clientConnections(), 2);
+
+            assertThatThrownBy(() -> lab.connect("TLSv1.2", null).close()).isInstanceOf(IOException.class);
+
+            awaitCount(() -> lab.server.guard().counters().get(GuardEvent.CONNECTION_REFUSED_TOTAL), 1);
+            assertThat(lab.server.tlsCounters().handshakes(Protocol.TLSV1_2)).as("no handshake for the refused one")
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
     void theIdleTimeoutClosesASilentTlsConnection() throws Exception {
         lab = new TlsLab(dir, TlsLab.limits(64, Duration.ofMillis(500), Duration.ofSeconds(10)));
         try (SSLSocket s = lab.connect("TLSv1.3", null)) {
