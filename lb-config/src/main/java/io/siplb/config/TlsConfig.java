@@ -163,6 +163,7 @@ public record TlsConfig(TlsCertificate certificate, List<TlsCertificate> sni, Cl
         return out;
     }
 
+    /** A copy asking for client certificates verified against {@code caFile}, which is read here. */
     public TlsConfig withClientAuth(ClientAuth clientAuth, Path caFile) {
         return new TlsConfig(certificate, sni, clientAuth, caFile, caFile == null ? List.of() : readCas(caFile),
                 protocols, watchInterval, advertise);
@@ -182,6 +183,15 @@ public record TlsConfig(TlsCertificate certificate, List<TlsCertificate> sni, Cl
 
     public TlsConfig withAdvertise(HostPort advertise) {
         return new TlsConfig(certificate, sni, clientAuth, caFile, trusted, protocols, watchInterval, advertise);
+    }
+
+    /** Files and settings; the CA certificates by file, never whole. */
+    @Override
+    public String toString() {
+        return "TlsConfig[" + certificate + ", sni " + sni + ", client-auth " + clientAuth.word()
+                + (caFile == null ? "" : " ca " + caFile + " (" + trusted.size() + ")") + ", protocols " + protocols
+                + ", watch-interval " + Durations.format(watchInterval)
+                + (advertise == null ? "" : ", advertise " + advertise) + "]";
     }
 
     /** The CA certificates of a PEM file (at least one). */
