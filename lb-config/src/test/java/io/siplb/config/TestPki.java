@@ -31,14 +31,14 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Throw-away certificates for tests, issued at test time (BouncyCastle, test scope only) and
  * written as PEM into a temporary directory: no private key is ever committed.
  */
-final class TestPki {
+public final class TestPki {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
-    final KeyPair caKeys = ec();
-    final X509Certificate ca = issue("CN=siplb test CA", caKeys, null, null, List.of(), true);
+    public final KeyPair caKeys = ec();
+    public final X509Certificate ca = issue("CN=siplb test CA", caKeys, null, null, List.of(), true);
 
-    static KeyPair ec() {
+    public static KeyPair ec() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -48,7 +48,7 @@ final class TestPki {
         }
     }
 
-    static KeyPair rsa() {
+    public static KeyPair rsa() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(2048);
@@ -59,11 +59,11 @@ final class TestPki {
     }
 
     /** A server certificate for {@code dnsNames} signed by this CA. */
-    X509Certificate server(String cn, KeyPair keys, List<String> dnsNames) {
+    public X509Certificate server(String cn, KeyPair keys, List<String> dnsNames) {
         return issue("CN=" + cn, keys, ca, caKeys.getPrivate(), dnsNames, false);
     }
 
-    static X509Certificate issue(String subject, KeyPair keys, X509Certificate issuer, PrivateKey issuerKey,
+    public static X509Certificate issue(String subject, KeyPair keys, X509Certificate issuer, PrivateKey issuerKey,
                                  List<String> dnsNames, boolean isCa) {
         try {
             Instant now = Instant.now();
@@ -87,7 +87,7 @@ final class TestPki {
         }
     }
 
-    static Path writeCertificates(Path file, X509Certificate... certificates) {
+    public static Path writeCertificates(Path file, X509Certificate... certificates) {
         StringBuilder sb = new StringBuilder();
         try {
             for (X509Certificate c : certificates) {
@@ -100,17 +100,17 @@ final class TestPki {
     }
 
     /** The key as PKCS#8 ({@code PRIVATE KEY}), what openssl 3 writes. */
-    static Path writeKey(Path file, PrivateKey key) {
+    public static Path writeKey(Path file, PrivateKey key) {
         return write(file, pem("PRIVATE KEY", key.getEncoded()));
     }
 
-    static String pem(String label, byte[] der) {
+    public static String pem(String label, byte[] der) {
         return "-----BEGIN " + label + "-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
                 + "\n-----END " + label + "-----\n";
     }
 
-    static Path write(Path file, String text) {
+    public static Path write(Path file, String text) {
         try {
             return Files.writeString(file, text, StandardCharsets.US_ASCII);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.siplb.netty.tls;
 
+import io.siplb.config.TestPki;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.siplb.config.ConfigLoader;

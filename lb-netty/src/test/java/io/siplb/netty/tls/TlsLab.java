@@ -1,5 +1,6 @@
 package io.siplb.netty.tls;
 
+import io.siplb.config.TestPki;
 import io.siplb.config.AdminConfig;
 import io.siplb.config.BackendConfig;
 import io.siplb.config.FlowTokenConfig;
