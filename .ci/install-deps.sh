@@ -10,7 +10,8 @@
 #   tshark      captures in the labs;  keepalived  VRRP reference (ha-lab)
 #   dnsmasq     DNS in the labs;  prometheus  promtool (checks deploy/ rules)
 #   procps util-linux coreutils curl  ps/kill, unshare/taskset, timeout, health probes
-#   openssl socat  TLS peers (s_client; socat carries SIPp's TCP over TLS: Debian's SIPp has no TLS)
+#   openssl     TLS peer (s_client) and test certificates
+#   sipp-tls    SIPp with TLS (Debian 12's has none): .ci/install-sipp-tls.sh, below
 #
 # Several of these packages start a system service on install (kamailio on
 # port 5060, dnsmasq on 53, prometheus on 9090, keepalived): the tests start
@@ -23,7 +24,7 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=(maven openjdk-17-jdk-headless
       sip-tester kamailio iproute2 nftables iptables tshark keepalived dnsmasq prometheus
       procps util-linux coreutils curl
-      openssl socat)
+      openssl)
 services=(kamailio dnsmasq prometheus keepalived)
 
 missing=()
@@ -47,6 +48,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+bash "$(dirname "$0")/install-sipp-tls.sh"
 
 # Stop and disable the system services: tests start their own processes.
 for s in "${services[@]}"; do

@@ -27,6 +27,9 @@ import java.util.OptionalInt;
  *
  * <p>Exit codes (SIPp 3.6): 0 all calls succeeded, 1 at least one failed, 97 stopped by
  * command, 99 normal exit without calls, 255/254 fatal (e.g. cannot bind).
+ *
+ * <p>SIPp is Debian's {@code sipp}, except with {@link Builder#tls}: then {@code sipp-tls} (SIPp
+ * 3.8 with TLS, installed by {@code .ci/install-sipp-tls.sh}; Debian 12's SIPp has no TLS).
  */
 final class SippProcess implements AutoCloseable {
     private final ManagedProcess process;
@@ -147,6 +150,7 @@ final class SippProcess implements AutoCloseable {
         private Duration recvTimeout = Duration.ofSeconds(8);
         private String netns;
         private boolean traceMessages;
+        private Tls tls;
 
         private Builder(String name, Path scenario, Path workDir) {
             this.name = Objects.requireNonNull(name, "name");
@@ -221,6 +225,19 @@ final class SippProcess implements AutoCloseable {
         }
 
         /**
+         * SIP over TLS for a client ({@link #remote} set), one connection for all calls
+         * ({@code sipp-tls -t l1}); replaces {@link #transport}. {@code ca} (a PEM file, may be
+         * null) makes SIPp verify the peer's certificate ({@code -tls_ca}); {@code version}
+         * ({@code 1.3}, {@code 1.2}, or null: negotiated) is {@code -tls_version}. The client
+         * presents no certificate (SIPp 3.8: no {@code -tls_cert}/{@code -tls_key} and no
+         * {@code cacert.pem} in the work directory).
+         */
+        Builder tls(Path ca, String version) {
+            this.tls = new Tls(ca, version);
+            return this;
+        }
+
+        /**
          * Starts SIPp. A UAS is returned once its SIP port is bound (bounded wait), so a client
          * started next never races it.
          */
@@ -228,18 +245,30 @@ final class SippProcess implements AutoCloseable {
             if (localPort <= 0) {
                 throw new IllegalStateException(name + ": local port required (expected: PortAllocator or a lab port)");
             }
+            if (tls != null && remote == null) {
+                throw new IllegalStateException(name + ": tls() is for clients (a server needs -tls_cert, -tls_key)");
+            }
             List<String> cmd = new ArrayList<>();
             if (netns != null) {
                 cmd.addAll(List.of("ip", "netns", "exec", netns));
             }
-            cmd.addAll(List.of("sipp", "-sf", scenario.toAbsolutePath().toString(),
-                    "-t", transport.sippMode(), "-i", localIp, "-p", Integer.toString(localPort),
+            cmd.addAll(List.of(tls != null ? "sipp-tls" : "sipp", "-sf", scenario.toAbsolutePath().toString(),
+                    "-t", tls != null ? "l1" : transport.sippMode(),
+                    "-i", localIp, "-p", Integer.toString(localPort),
                     "-nostdin", "-timeout", lifetime.toSeconds() + "s",
                     "-recv_timeout", Long.toString(recvTimeout.toMillis()),
                     "-trace_stat", "-stf", file("stat.csv").toString(), "-fd", "1",
                     "-trace_err", "-error_file", file("errors.log").toString(),
                     "-trace_logs", "-log_file", file("logs.log").toString(),
                     "-trace_screen", "-screen_file", file("screen.log").toString()));
+            if (tls != null) {
+                if (tls.ca != null) {
+                    cmd.addAll(List.of("-tls_ca", tls.ca.toAbsolutePath().toString()));
+                }
+                if (tls.version != null) {
+                    cmd.addAll(List.of("-tls_version", tls.version));
+                }
+            }
             if (traceMessages) {
                 cmd.addAll(List.of("-trace_msg", "-message_file", file("messages.log").toString()));
             }
@@ -268,5 +297,7 @@ final class SippProcess implements AutoCloseable {
         private Path file(String suffix) {
             return workDir.resolve(name + "-" + suffix);
         }
+
+        private record Tls(Path ca, String version) {}
     }
 }

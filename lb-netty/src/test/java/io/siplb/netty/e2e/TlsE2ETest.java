@@ -35,15 +35,14 @@ import org.junit.jupiter.api.Timeout;
  *
  * <pre>
  *   openssl s_client ──tls──▶ siplb tls://127.0.0.1:T
- *   SIPp UAC ──tcp──▶ socat ──tls──▶ siplb tls://127.0.0.1:T ──udp──▶ SIPp backend 127.0.1.1
+ *   sipp-tls UAC ──tls 1.3──▶ siplb tls://127.0.0.1:T ──udp──▶ SIPp backend 127.0.1.1
  * </pre>
  *
- * Debian's SIPp (sip-tester 3.6.1) is built without OpenSSL ({@code sipp -t l1}: "you must
- * compile SIPp with OpenSSL"), so SIPp's TCP connection is carried over TLS by socat's OpenSSL
- * client, one TLS connection per SIPp connection: siplb sees a TLS client and must send the
- * backend's requests (BYE along the Record-Route) back down that connection. The certificate is
- * made by {@code openssl req} at test time (so siplb also reads what OpenSSL writes). Files stay
- * in {@code target/e2e/TlsE2ETest-*}.
+ * The TLS client is {@code sipp-tls} ({@code -t l1}: one TLS connection per run), SIPp built with
+ * TLS, installed by {@code .ci/install-sipp-tls.sh} (Debian 12's {@code sipp} has no TLS and
+ * remains the backend): siplb must send the backend's requests (BYE along the Record-Route) back
+ * down that connection. The certificates are made by {@code openssl req} at test time (so siplb
+ * also reads what OpenSSL writes). Files stay in {@code target/e2e/TlsE2ETest-*}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180)
@@ -153,66 +152,63 @@ class TlsE2ETest {
 
     @Test
     void sippOverTlsRegistersThroughSiplbAndGetsTheBackendsByeDownItsConnection() throws Exception {
-        Prerequisites.requireCommands("sipp", "socat");
-        int socatPort = PortAllocator.freePort();
-        ManagedProcess socat = ManagedProcess.start("socat", List.of("socat",
-                "TCP-LISTEN:" + socatPort + ",bind=" + CLIENT_IP + ",reuseaddr,fork",
-                "OPENSSL:" + CLIENT_IP + ":" + tlsPort + ",cafile=" + dir.resolve("server.pem")
-                        + ",commonname=" + SERVER_NAME + ",min-version=TLS1.3"),
-                dir, dir.resolve("socat.log"));
-        try {
-            assertThat(PortProbe.awaitBound(socat, SipTransport.TCP, Duration.ofSeconds(10), socatPort))
-                    .as("socat listening on %d", socatPort).isTrue();
-            List<String> callers = InjectionFile.users("htls-", CALLS); // "h": the backend hangs up
-            Path csv = InjectionFile.write(dir.resolve("callers.csv"), callers);
-            int port = PortAllocator.freePort();
+        Prerequisites.requireCommands("sipp-tls", "sipp");
+        double handshakesBefore = metric("siplb_tls_handshakes_total{protocol=\"tlsv1.3\"}");
+        List<String> callers = InjectionFile.users("htls-", CALLS); // "h": the backend hangs up
+        Path csv = InjectionFile.write(dir.resolve("callers.csv"), callers);
+        int port = PortAllocator.freePort();
 
-            SippProcess reg = uac("tls-register", "uac-register.xml", port, socatPort, csv);
-            assertAllSucceeded(reg, reg.awaitResult(RUN_LIMIT));
-            SippProcess calls = uac("tls-calls", "uac-call-callee-hangs-up.xml", port, socatPort, csv);
-            assertAllSucceeded(calls, calls.awaitResult(RUN_LIMIT));
+        SippProcess reg = uac("tls-register", "uac-register.xml", port, csv);
+        assertAllSucceeded(reg, reg.awaitResult(RUN_LIMIT));
+        SippProcess calls = uac("tls-calls", "uac-call-callee-hangs-up.xml", port, csv);
+        assertAllSucceeded(calls, calls.awaitResult(RUN_LIMIT));
 
-            FlowTokenCodec tokens = FlowTokenCodec.of(FLOW_KEY.getBytes(StandardCharsets.UTF_8));
-            List<BackendLog.Entry> seen = BackendLog.parse("b1", backend.logLines());
-            List<BackendLog.Entry> registers = seen.stream()
-                    .filter(e -> e.method().equals("REGISTER") && callers.contains(e.user())).toList();
-            assertThat(registers).as("REGISTERs at the backend").hasSize(CALLS);
-            for (BackendLog.Entry e : registers) {
-                assertThat(e.topVia()).startsWith("SIP/2.0/UDP " + CLIENT_IP + ":" + udpPort + ";");
-                FlowToken flow = flow(tokens, e.route());
-                assertThat(flow.transport()).as("flow in the Path of %s: %s", e.user(), e.route())
-                        .isEqualTo(Transport.TLS);
-            }
-            List<BackendLog.Entry> invites = seen.stream()
-                    .filter(e -> e.method().equals("INVITE") && callers.contains(e.user())).toList();
-            assertThat(invites).as("INVITEs at the backend").hasSize(CALLS);
-            for (BackendLog.Entry e : invites) {
-                // RFC 5658: the top entry (the one the backend's log shows) names us as the backend
-                // sees us; the client's entry below it (TLS port, transport=tls) carries the BYE back
-                assertThat(e.route()).as("top Record-Route of %s", e.user())
-                        .matches("<sip:[A-Za-z0-9_-]+@" + Pattern.quote(CLIENT_IP + ":" + udpPort) + ";lr>");
-                assertThat(flow(tokens, e.route()).transport()).isEqualTo(Transport.TLS);
-            }
-            // what the callers' BYEs came with: BYE | caller | top Via | second Via
-            List<String[]> byes = calls.logLines().stream().map(l -> l.split(" \\| ", -1))
-                    .filter(f -> f.length == 4 && f[0].equals("BYE")).toList();
-            assertThat(byes).as("BYEs from the backend that reached the TLS callers").hasSize(CALLS);
-            for (String[] f : byes) {
-                assertThat(f[2].trim()).as("top Via of the BYE to %s: siplb's, over TLS", f[1])
-                        .startsWith("SIP/2.0/TLS " + CLIENT_IP + ":" + tlsPort + ";");
-                assertThat(f[3].trim()).as("second Via of the BYE to %s: the backend's", f[1])
-                        .startsWith("SIP/2.0/UDP " + BACKEND_IP + ":");
-            }
-        } finally {
-            socat.stop(Duration.ofSeconds(3));
+        // one TLS 1.3 connection per SIPp run (-t l1), SIPp having verified siplb's certificate
+        assertThat(metric("siplb_tls_handshakes_total{protocol=\"tlsv1.3\"}") - handshakesBefore)
+                .as("TLS 1.3 handshakes by the two SIPp runs").isGreaterThanOrEqualTo(2);
+        FlowTokenCodec tokens = FlowTokenCodec.of(FLOW_KEY.getBytes(StandardCharsets.UTF_8));
+        List<BackendLog.Entry> seen = BackendLog.parse("b1", backend.logLines());
+        List<BackendLog.Entry> registers = seen.stream()
+                .filter(e -> e.method().equals("REGISTER") && callers.contains(e.user())).toList();
+        assertThat(registers).as("REGISTERs at the backend").hasSize(CALLS);
+        for (BackendLog.Entry e : registers) {
+            assertThat(e.topVia()).startsWith("SIP/2.0/UDP " + CLIENT_IP + ":" + udpPort + ";");
+            assertThat(e.clientVia()).as("the client's Via below siplb's").startsWith("SIP/2.0/TLS " + CLIENT_IP + ":");
+            FlowToken flow = flow(tokens, e.route());
+            assertThat(flow.transport()).as("flow in the Path of %s: %s", e.user(), e.route())
+                    .isEqualTo(Transport.TLS);
+        }
+        List<BackendLog.Entry> invites = seen.stream()
+                .filter(e -> e.method().equals("INVITE") && callers.contains(e.user())).toList();
+        assertThat(invites).as("INVITEs at the backend").hasSize(CALLS);
+        for (BackendLog.Entry e : invites) {
+            // RFC 5658: the top entry (the one the backend's log shows) names us as the backend
+            // sees us; the client's entry below it (TLS port, transport=tls) carries the BYE back
+            assertThat(e.route()).as("top Record-Route of %s", e.user())
+                    .matches("<sip:[A-Za-z0-9_-]+@" + Pattern.quote(CLIENT_IP + ":" + udpPort) + ";lr>");
+            assertThat(flow(tokens, e.route()).transport()).isEqualTo(Transport.TLS);
+        }
+        // what the callers' BYEs came with: BYE | caller | top Via | second Via
+        List<String[]> byes = calls.logLines().stream().map(l -> l.split(" \\| ", -1))
+                .filter(f -> f.length == 4 && f[0].equals("BYE")).toList();
+        assertThat(byes).as("BYEs from the backend that reached the TLS callers").hasSize(CALLS);
+        for (String[] f : byes) {
+            assertThat(f[2].trim()).as("top Via of the BYE to %s: siplb's, over TLS", f[1])
+                    .startsWith("SIP/2.0/TLS " + CLIENT_IP + ":" + tlsPort + ";");
+            assertThat(f[3].trim()).as("second Via of the BYE to %s: the backend's", f[1])
+                    .startsWith("SIP/2.0/UDP " + BACKEND_IP + ":");
         }
     }
 
-    private SippProcess uac(String name, String scenario, int port, int socatPort, Path csv) {
+    /**
+     * A SIPp client over TLS 1.3 to siplb's listener, verifying siplb's certificate with it as the
+     * trust anchor ({@code -tls_ca}).
+     */
+    private SippProcess uac(String name, String scenario, int port, Path csv) {
         return SippProcess.builder(name, TestResources.scenario(scenario, dir), dir)
-                .transport(SipTransport.TCP)
+                .tls(dir.resolve("server.pem"), "1.3")
                 .local(CLIENT_IP, port)
-                .remote(CLIENT_IP + ":" + socatPort)
+                .remote(CLIENT_IP + ":" + tlsPort)
                 .injection(csv)
                 .key("domain", DOMAIN)
                 .key("callee", "callee")
