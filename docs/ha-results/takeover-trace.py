@@ -11,7 +11,8 @@ in ms after the failure was injected (t_fail):
   ans       lb2's first answer to the client
   and the differences: wait = req - garp (the client's next send), first_fwd = fwd - req
   (lb2 processing the first request), first_ans = ans - bans (lb2 relaying the first response),
-  outage_after_garp = ans - garp.
+  outage_after_garp = ans - garp. A stand-in that answers itself (keepalived's baseline) has
+  no fwd/bans.
 
 MACs are the lab's (topology.sh: 02:77:00:00:00:<last octet>); the client is 10.77.0.100 or
 the NAT 10.77.0.254. Needs tshark. Python 3 stdlib only.
@@ -64,17 +65,20 @@ def trace(d):
         return None
     req = find(lambda p: p["eth.dst"] == LB2_MAC and p["ip.src"] in CLIENTS and p["ip.dst"] == VIP
                and p["sip.Method"], garp["t"])
-    fwd = req and find(lambda p: p["eth.src"] == LB2_MAC and p["ip.dst"] in BACKENDS and p["sip.Method"], req["t"])
+    ans = req and find(lambda p: p["eth.src"] == LB2_MAC and p["ip.dst"] in CLIENTS and p["sip.Status-Code"],
+                       req["t"])
+    # siplb forwards to a backend and relays its answer; keepalived's stand-in answers itself
+    fwd = ans and find(lambda p: p["eth.src"] == LB2_MAC and p["ip.dst"] in BACKENDS and p["sip.Method"]
+                       and p["t"] <= ans["t"], req["t"])
     bans = fwd and find(lambda p: p["ip.src"] in BACKENDS and p["ip.dst"] == VIP and p["sip.Status-Code"], fwd["t"])
-    ans = bans and find(lambda p: p["eth.src"] == LB2_MAC and p["ip.dst"] in CLIENTS and p["sip.Status-Code"],
-                        bans["t"])
     for k, p in (("garp", garp), ("req", req), ("fwd", fwd), ("bans", bans), ("ans", ans)):
         r[k] = None if p is None else (p["t"] - t_fail) * 1000
-    if None not in r.values():
+    if r["ans"] is not None:
         r["wait"] = r["req"] - r["garp"]
+        r["outage_after_garp"] = r["ans"] - r["garp"]
+    if r["bans"] is not None:
         r["first_fwd"] = r["fwd"] - r["req"]
         r["first_ans"] = r["ans"] - r["bans"]
-        r["outage_after_garp"] = r["ans"] - r["garp"]
     r["scenario"] = m.get("scenario", "")
     r["label"] = m.get("label", "")
     return r

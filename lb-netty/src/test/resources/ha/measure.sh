@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# measure.sh OUT.csv SPEC... : takeover measurements in ../shared/ha-lab (docs/ha.md), as root.
+# measure.sh OUT.csv SPEC... : takeover measurements in the ha-lab (lab/, a copy of ../shared/ha-lab;
+# HALAB_LAB_DIR names another), docs/ha.md, as root.
 #
 #   SPEC = scenario:advert_int:reps[:variant[:client]]
 #     variant  siplb (default): siplb's built-in VRRP speaker (siplb-lab-node.sh), every backend up
@@ -18,7 +19,7 @@
 # HALAB_CAPTURE=1: tshark on the bridge too (docs/ha-results/takeover-trace.py reads it).
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-lab=${HALAB_LAB_DIR:-/work/shared/ha-lab}
+lab=${HALAB_LAB_DIR:-$here/lab}
 export HALAB_NS_PREFIX=${HALAB_NS_PREFIX:-vm-} HALAB_RUN_DIR=${HALAB_RUN_DIR:-/tmp/siplb-ha-run}
 out=$(realpath -m "$1"); shift
 cmd="$here/siplb-lab-node.sh {node} {node_ip} {vip}"

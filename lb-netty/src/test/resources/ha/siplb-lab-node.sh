@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # siplb-lab-node.sh NODE NODE_IP VIP
 #
-# siplb with its built-in VRRP speaker as the "LB" of ../shared/ha-lab (docs/ha.md):
+# siplb with its built-in VRRP speaker as the "LB" of the ha-lab (lab/, docs/ha.md):
 #   failover-test.sh --vrrp none --lb-cmd "$PWD/siplb-lab-node.sh {node} {node_ip} {vip}"
 # runs this inside lb1 and lb2. It writes the node's siplb.yaml (lb1 priority 150, lb2 100,
 # VRID 77, 100 ms adverts unless SIPLB_ADVERT=1s etc., VIP on eth0), starts the node's
@@ -25,7 +25,7 @@ advert=${SIPLB_ADVERT:-100ms}
 health="{enabled: false}"
 [[ ${SIPLB_HEALTH:-off} == on ]] && health="{enabled: true, interval: 500ms, timeout: 300ms}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-lab=${HALAB_LAB_DIR:-/work/shared/ha-lab}
+lab=${HALAB_LAB_DIR:-$here/lab}
 dir=${HALAB_RUN_DIR:-/run/ha-lab}/siplb
 mkdir -p "$dir"
 case $node in
