@@ -241,6 +241,7 @@ public final class HighAvailability implements AutoCloseable {
     @Override
     public void close() {
         if (refresher != null) {
+            rehearsal.cancel();
             refresher.shutdownNow();
             try {
                 refresher.awaitTermination(REHEARSAL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -62,6 +62,7 @@ final class Rehearsal implements AutoCloseable {
     private final DatagramSocket backend;
     private final List<DatagramSocket> clients;
     private final byte[] buffer = new byte[8192];
+    private volatile boolean cancelled;
     private long round;
     private String lastPath;
     private int lastPathClient = -1;
@@ -138,7 +139,7 @@ final class Rehearsal implements AutoCloseable {
         int answered = 0;
         int misses = 0;
         int done = 0;
-        for (; done < rounds && misses < MAX_MISSES && System.nanoTime() - deadline < 0; done++) {
+        for (; done < rounds && misses < MAX_MISSES && !cancelled && System.nanoTime() - deadline < 0; done++) {
             long n = round++;
             boolean ok;
             try {
@@ -157,6 +158,11 @@ final class Rehearsal implements AutoCloseable {
             }
         }
         return new Result(done, answered, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Makes a {@link #run} in progress (on another thread) stop after its current round trip. */
+    void cancel() {
+        cancelled = true;
     }
 
     /** Client → siplb → backend → siplb → client: an OPTIONS. */
