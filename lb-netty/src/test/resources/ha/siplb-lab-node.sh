@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # siplb-lab-node.sh NODE NODE_IP VIP
 #
-# siplb with its built-in VRRP speaker as the "LB" of ../shared/ha-lab (docs/ha.md):
+# siplb with its built-in VRRP speaker as the "LB" of the ha-lab (lab/, docs/ha.md):
 #   failover-test.sh --vrrp none --lb-cmd "$PWD/siplb-lab-node.sh {node} {node_ip} {vip}"
 # runs this inside lb1 and lb2. It writes the node's siplb.yaml (lb1 priority 150, lb2 100,
 # VRID 77, 100 ms adverts unless SIPLB_ADVERT=1s etc., VIP on eth0), starts the node's
@@ -15,8 +15,9 @@
 #
 # Environment: SIPLB_CP (required) the class path (mvn dependency:build-classpath + the
 # classes directory, or the shaded jar); SIPLB_ADVERT (default 100ms); SIPLB_HEALTH=on for
-# OPTIONS probing of the backends (default off: every backend counts as up); HALAB_NS_PREFIX,
-# HALAB_RUN_DIR as for the lab.
+# OPTIONS probing of the backends (default off: every backend counts as up); SIPLB_JAVA_OPTS
+# extra JVM options ({node} is replaced by the node's name, e.g. for -Xlog files);
+# HALAB_NS_PREFIX, HALAB_RUN_DIR as for the lab.
 set -euo pipefail
 node=$1 node_ip=$2 vip=$3
 : "${SIPLB_CP:?set SIPLB_CP to the class path of siplb}"
@@ -24,7 +25,7 @@ advert=${SIPLB_ADVERT:-100ms}
 health="{enabled: false}"
 [[ ${SIPLB_HEALTH:-off} == on ]] && health="{enabled: true, interval: 500ms, timeout: 300ms}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-lab=${HALAB_LAB_DIR:-/work/shared/ha-lab}
+lab=${HALAB_LAB_DIR:-$here/lab}
 dir=${HALAB_RUN_DIR:-/run/ha-lab}/siplb
 mkdir -p "$dir"
 case $node in
@@ -59,4 +60,7 @@ ip netns exec "${HALAB_NS_PREFIX:-}$backend" timeout 900 sipp -sf "$lab/scenario
   exec timeout 900 sipp -sf "$lab/scenarios/options-uas.xml" -i "$node_ip" -p 5060 -key node "$node" \
     -nostdin -timeout 900
 ) >"$dir/$node-probe-uas.log" 2>&1 </dev/null &
-exec java -Xmx256m -XX:+UseSerialGC -cp "$SIPLB_CP" io.siplb.netty.cli.Main run --config "$dir/$node.yaml"
+opts=${SIPLB_JAVA_OPTS:-}
+opts=${opts//\{node\}/$node}
+# shellcheck disable=SC2086  # a list of options
+exec java -Xmx256m -XX:+UseSerialGC $opts -cp "$SIPLB_CP" io.siplb.netty.cli.Main run --config "$dir/$node.yaml"

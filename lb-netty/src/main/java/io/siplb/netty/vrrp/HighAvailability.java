@@ -13,6 +13,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,11 +36,84 @@ public final class HighAvailability implements AutoCloseable {
     private final NodeHealth health;
     private final EventLoopWatchdog watchdog;
     private final VrrpSpeaker speaker;
+    private final Rehearsal rehearsal;
+    private final ScheduledExecutorService refresher;
+    private volatile boolean refreshWarned;
+
+    /** How often a standby rehearses its SIP path again ({@link Rehearsal#REFRESH_ROUNDS} round trips). */
+    static final Duration REHEARSAL_PERIOD = Duration.ofSeconds(30);
+    /** The longest one rehearsal may take. */
+    static final Duration REHEARSAL_LIMIT = Duration.ofSeconds(10);
 
     private HighAvailability(NodeHealth health, EventLoopWatchdog watchdog, VrrpSpeaker speaker) {
+        this(health, watchdog, speaker, null);
+    }
+
+    private HighAvailability(NodeHealth health, EventLoopWatchdog watchdog, VrrpSpeaker speaker, Rehearsal rehearsal) {
         this.health = health;
         this.watchdog = watchdog;
         this.speaker = speaker;
+        this.rehearsal = rehearsal;
+        if (rehearsal == null) {
+            this.refresher = null;
+            return;
+        }
+        // keeps the path warm while standby: a short rehearsal now and then (docs/ha.md)
+        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "siplb-rehearsal");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            return t;
+        });
+        long period = REHEARSAL_PERIOD.toMillis();
+        refresher.scheduleWithFixedDelay(this::refresh, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Rehearses the SIP path on loopback ({@link Rehearsal}); on failure (no loopback in this
+     * namespace, a rate limit that stops it) falls back to the in-memory {@link Warmup}.
+     * Returns the rehearsal to keep for refreshes, or null.
+     */
+    private static Rehearsal rehearse(Assembly assembly, Supplier<RoutingView> routing) {
+        Rehearsal r = null;
+        try {
+            r = Rehearsal.open(assembly.config());
+            Rehearsal.Result result = r.run(Rehearsal.ROUNDS, REHEARSAL_LIMIT);
+            log.info("rehearsed the SIP path on {} (a private copy on loopback): {}", r.address(), result);
+            if (result.answered() * 10 >= result.rounds() * 9) {
+                return r;
+            }
+            log.warn("rehearsal of the SIP path mostly unanswered; warming up in memory instead");
+        } catch (Exception | LinkageError e) {
+            log.warn("cannot rehearse the SIP path on loopback ({}); warming up in memory instead", e.toString());
+        }
+        if (r != null) {
+            r.close();
+        }
+        try {
+            Warmup.run(assembly, routing, Warmup.ROUNDS);
+        } catch (RuntimeException e) {
+            log.warn("warm-up of the SIP path failed (harmless): {}", e.toString());
+        }
+        return null;
+    }
+
+    private void refresh() {
+        if (speaker.state() == VrrpState.MASTER) {
+            return; // real traffic keeps the path warm
+        }
+        try {
+            Rehearsal.Result result = rehearsal.run(Rehearsal.REFRESH_ROUNDS, REHEARSAL_LIMIT);
+            if (result.answered() < result.rounds() && !refreshWarned) {
+                refreshWarned = true;
+                log.warn("rehearsal of the SIP path: {} (logged once)", result);
+            }
+        } catch (RuntimeException e) {
+            if (!refreshWarned) {
+                refreshWarned = true;
+                log.warn("rehearsal of the SIP path failed (logged once): {}", e.toString());
+            }
+        }
     }
 
     /**
@@ -119,13 +195,9 @@ public final class HighAvailability implements AutoCloseable {
             log.info("VRRP vrid {} on {}: priority {}, advert interval {} ms, preempt {}, vips {}", vrrp.vrid(), nif,
                     vrrp.priority(), vrrp.advertIntervalCentis() * 10, vrrp.preempt(), vrrp.vipStrings());
             // a standby's first messages after a takeover should not meet cold code (docs/ha.md)
-            try {
-                Warmup.run(assembly, routing, Warmup.ROUNDS);
-            } catch (RuntimeException e) {
-                log.warn("warm-up of the SIP path failed (harmless): {}", e.toString());
-            }
+            Rehearsal rehearsal = rehearse(assembly, routing);
             speaker.start();
-            return new HighAvailability(health, watchdog, speaker);
+            return new HighAvailability(health, watchdog, speaker, rehearsal);
         } catch (RuntimeException | LinkageError e) {
             watchdog.close();
             if (e instanceof VrrpException) {
@@ -168,6 +240,16 @@ public final class HighAvailability implements AutoCloseable {
 
     @Override
     public void close() {
+        if (refresher != null) {
+            rehearsal.cancel();
+            refresher.shutdownNow();
+            try {
+                refresher.awaitTermination(REHEARSAL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            rehearsal.close();
+        }
         if (speaker != null) {
             speaker.close();
         }

@@ -87,6 +87,8 @@ public final class VrrpSpeaker implements AutoCloseable {
     private long healthySince;
     private boolean healthyInMachine = true;
     private String lastDropReason;
+    private String lastErrorLogged;
+    private Class<?> failingKind;
     private List<java.net.InetAddress> pendingRemoval;
     private long removeAt;
 
@@ -276,8 +278,7 @@ public final class VrrpSpeaker implements AutoCloseable {
                 try {
                     vips.remove(vipsToRemove);
                 } catch (VrrpException e) {
-                    lastError = e.getMessage();
-                    log.error("VRRP vrid {}: {}", parameters.vrid(), e.getMessage());
+                    failed(VrrpAction.RemoveVips.class, e);
                 }
                 holdsVips = machine.holdsVips();
             }
@@ -378,6 +379,30 @@ public final class VrrpSpeaker implements AutoCloseable {
         execute(machine.onAdvertisement(advert, packet.source()));
     }
 
+    /**
+     * An action failed (e.g. an advertisement that a firewall drops: EPERM at every interval).
+     * Logged when the error differs from the last one logged, never once per packet; the next
+     * success of the same kind of action logs that it works again.
+     */
+    private void failed(Class<?> kind, VrrpException e) {
+        lastError = e.getMessage();
+        if (!e.getMessage().equals(lastErrorLogged)) {
+            lastErrorLogged = e.getMessage();
+            failingKind = kind;
+            log.error("VRRP vrid {}: {} (logged once until it changes)", parameters.vrid(), e.getMessage());
+        }
+    }
+
+    /** An action of {@code kind} succeeded: if that kind was failing, say so once. */
+    private void succeeded(Class<?> kind) {
+        if (failingKind == kind) {
+            log.info("VRRP vrid {}: working again after: {}", parameters.vrid(), lastErrorLogged);
+            failingKind = null;
+            lastErrorLogged = null;
+            lastError = null;
+        }
+    }
+
     private void drop(String why) {
         packetsDropped.incrementAndGet();
         dropOnce(why);
@@ -392,23 +417,30 @@ public final class VrrpSpeaker implements AutoCloseable {
     }
 
     private void execute(List<VrrpAction> actions) {
+        VrrpAction.Transition transition = null;
         for (VrrpAction action : actions) {
             try {
+                if (action instanceof VrrpAction.Transition t) {
+                    transition = t;
+                }
                 executeOne(action);
             } catch (VrrpException e) {
-                lastError = e.getMessage();
-                log.error("VRRP vrid {}: {}", parameters.vrid(), e.getMessage());
+                failed(action.getClass(), e);
             }
         }
         holdsVips = machine.holdsVips() || pendingRemoval != null;
         state = machine.state();
+        if (transition != null) {
+            // logged after the batch: the VIPs, the advertisement and the gratuitous ARP of a
+            // takeover do not wait for a log write (stderr may be a slow pipe on a busy host)
+            log.info("VRRP vrid {} on {}: {} -> {} ({}), priority {}{}", parameters.vrid(), interfaceName,
+                    transition.from(), transition.to(), transition.cause(), parameters.priority(),
+                    unhealthyReason == null ? "" : ", unhealthy: " + unhealthyReason);
+        }
     }
 
     private void executeOne(VrrpAction action) {
         if (action instanceof VrrpAction.Transition t) {
-            log.info("VRRP vrid {} on {}: {} -> {} ({}), priority {}{}", parameters.vrid(), interfaceName, t.from(),
-                    t.to(), t.cause(), parameters.priority(),
-                    unhealthyReason == null ? "" : ", unhealthy: " + unhealthyReason);
             if (t.to() != VrrpState.MASTER) {
                 garpDue.clear();
             }
@@ -416,6 +448,7 @@ public final class VrrpSpeaker implements AutoCloseable {
         } else if (action instanceof VrrpAction.SendAdvertisement a) {
             link.send(VrrpPacket.advertisement(parameters, a.priority()).encode(parameters.primaryAddress()));
             advertsSent.incrementAndGet();
+            succeeded(VrrpAction.SendAdvertisement.class);
         } else if (action instanceof VrrpAction.AddVips a) {
             vips.add(a.vips());
             holdsVips = true;
@@ -453,8 +486,7 @@ public final class VrrpSpeaker implements AutoCloseable {
             try {
                 vips.announce(parameters.vips());
             } catch (VrrpException e) {
-                lastError = e.getMessage();
-                log.error("VRRP vrid {}: {}", parameters.vrid(), e.getMessage());
+                failed(VrrpAction.SendGratuitousArp.class, e);
                 garpDue.clear();
             }
         }

@@ -1,6 +1,7 @@
 package io.siplb.netty.ha;
 
 import io.siplb.netty.e2e.ManagedProcess;
+import io.siplb.netty.e2e.Prerequisites;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,16 @@ final class HaLab implements AutoCloseable {
 
     static final String VIP = "10.77.0.50";
     static final String LAN_PREFIX = "10.77.0.";
+    /** The NAT node on the LAN (10.77.0.254) and the client behind it (10.77.1.100). */
+    static final String NAT = "nat";
+    static final String NAT_CLIENT = "natcl";
+    static final String NAT_LAN_ADDRESS = "10.77.0.254";
+    static final String NAT_CLIENT_ADDRESS = "10.77.1.100";
+    /** The MAC of a LAN node: 02:77:00:00:00:&lt;last octet in hex&gt;. */
+    static String mac(int lastOctet) {
+        return String.format("02:77:00:00:00:%02x", lastOctet);
+    }
+
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final Duration COMMAND_LIMIT = Duration.ofSeconds(20);
 
@@ -51,6 +62,17 @@ final class HaLab implements AutoCloseable {
      * {@code ip_nonlocal_bind} off: siplb must bind the VIP by IP_FREEBIND on its own.
      */
     static HaLab up(Path dir, Map<String, Integer> nodes) {
+        return up(dir, nodes, false);
+    }
+
+    /**
+     * {@link #up(Path, Map)}, and with {@code nat} a client behind a NAT as in the ha-lab's
+     * topology.sh: node {@value #NAT} (10.77.0.254 on the LAN, 10.77.1.1 on its eth1) masquerades
+     * node {@value #NAT_CLIENT} (10.77.1.100, default route via the NAT) to source ports
+     * 40000-40999, so the client's public port always differs from its Via and Contact (as the
+     * e2e nat-lab.sh does). Needs nft or iptables.
+     */
+    static HaLab up(Path dir, Map<String, Integer> nodes, boolean nat) {
         HaLab lab = new HaLab(dir);
         try {
             lab.addNamespace("sw");
@@ -64,17 +86,97 @@ final class HaLab implements AutoCloseable {
                 lab.ip("-n", lab.ns("sw"), "link", "add", "p-" + node, "type", "veth", "peer", "name", "eth0", "netns",
                         lab.ns(node));
                 lab.ip("-n", lab.ns("sw"), "link", "set", "p-" + node, "master", "br0", "up");
-                lab.ip("-n", lab.ns(node), "link", "set", "eth0", "address",
-                        String.format("02:77:00:00:00:%02x", e.getValue()));
+                lab.ip("-n", lab.ns(node), "link", "set", "eth0", "address", mac(e.getValue()));
                 lab.ip("-n", lab.ns(node), "addr", "add", address + "/24", "dev", "eth0");
                 lab.ip("-n", lab.ns(node), "link", "set", "eth0", "up");
                 lab.addresses.put(node, address);
+            }
+            if (nat) {
+                lab.natUp();
             }
             return lab;
         } catch (RuntimeException e) {
             lab.close();
             throw e;
         }
+    }
+
+    private void natUp() {
+        String nat = NAT;
+        addNamespace(nat);
+        ip("-n", ns("sw"), "link", "add", "p-" + nat, "type", "veth", "peer", "name", "eth0", "netns", ns(nat));
+        ip("-n", ns("sw"), "link", "set", "p-" + nat, "master", "br0", "up");
+        ip("-n", ns(nat), "link", "set", "eth0", "address", mac(254));
+        ip("-n", ns(nat), "addr", "add", NAT_LAN_ADDRESS + "/24", "dev", "eth0");
+        ip("-n", ns(nat), "link", "set", "eth0", "up");
+        addNamespace(NAT_CLIENT);
+        ip("-n", ns(nat), "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns", ns(NAT_CLIENT));
+        ip("-n", ns(nat), "addr", "add", "10.77.1.1/24", "dev", "eth1");
+        ip("-n", ns(nat), "link", "set", "eth1", "up");
+        ip("-n", ns(NAT_CLIENT), "addr", "add", NAT_CLIENT_ADDRESS + "/24", "dev", "eth0");
+        ip("-n", ns(NAT_CLIENT), "link", "set", "eth0", "up");
+        ip("-n", ns(NAT_CLIENT), "route", "add", "default", "via", "10.77.1.1");
+        runChecked(List.of("ip", "netns", "exec", ns(nat), "sysctl", "-qw", "net.ipv4.ip_forward=1"));
+        if (Prerequisites.which("nft") != null) {
+            nft(nat, """
+                    table ip halab_nat {
+                      chain postrouting {
+                        type nat hook postrouting priority srcnat; policy accept;
+                        ip saddr 10.77.1.0/24 oifname "eth0" meta l4proto { udp, tcp } masquerade to :40000-40999
+                        ip saddr 10.77.1.0/24 oifname "eth0" masquerade
+                      }
+                    }
+                    """);
+        } else {
+            for (String proto : List.of("udp", "tcp")) {
+                runChecked(List.of("ip", "netns", "exec", ns(nat), "iptables", "-t", "nat", "-A", "POSTROUTING",
+                        "-s", "10.77.1.0/24", "-o", "eth0", "-p", proto, "-j", "MASQUERADE", "--to-ports",
+                        "40000-40999"));
+            }
+        }
+        addresses.put(nat, NAT_LAN_ADDRESS);
+        addresses.put(NAT_CLIENT, NAT_CLIENT_ADDRESS);
+    }
+
+    /** Loads an nft ruleset in {@code node} (bounded); fails with nft's output. */
+    void nft(String node, String ruleset) {
+        Path file = write("nft-" + node + "-" + Integer.toHexString(ruleset.hashCode()) + ".nft", ruleset);
+        runChecked(List.of("ip", "netns", "exec", ns(node), "nft", "-f", file.toString()));
+    }
+
+    /**
+     * Cuts the VRRP path of {@code node}: IP protocol 112 dropped in and out (the ha-lab's split
+     * scenario), so its peer and it no longer hear each other while SIP still flows.
+     */
+    void blockVrrp(String node) {
+        nft(node, """
+                table inet halab_split {
+                  chain in  { type filter hook input  priority 0; policy accept; ip protocol vrrp drop; }
+                  chain out { type filter hook output priority 0; policy accept; ip protocol vrrp drop; }
+                }
+                """);
+    }
+
+    /** Undoes {@link #blockVrrp}. */
+    void allowVrrp(String node) {
+        runChecked(List.of("ip", "netns", "exec", ns(node), "nft", "delete", "table", "inet", "halab_split"));
+    }
+
+    /** Takes {@code node}'s eth0 down: the host falls silent. */
+    void linkDown(String node) {
+        ip("-n", ns(node), "link", "set", "eth0", "down");
+    }
+
+    /** The MAC {@code node}'s neighbour table holds for {@code address} ("" when none). */
+    String neighbour(String node, String address) {
+        String line = run(List.of("ip", "-n", ns(node), "neigh", "show", address)).strip();
+        int i = line.indexOf("lladdr ");
+        if (i < 0) {
+            return "";
+        }
+        String rest = line.substring(i + 7);
+        int sp = rest.indexOf(' ');
+        return sp < 0 ? rest : rest.substring(0, sp);
     }
 
     /** The namespace name of {@code node}. */

@@ -52,6 +52,17 @@ final class SiplbNode implements AutoCloseable {
                 """.formatted(HaLab.VIP, HaLab.VIP, backend, priority, preempt, HaLab.VIP);
     }
 
+    /**
+     * The configuration of a node of the traffic tests: the lab's backends {@code proxy1} and
+     * {@code proxy2} (10.77.0.21 and .22, every one counted as up: no probing, as in the ha-lab's
+     * measurements), VRRP on eth0, VRID 77, 100 ms adverts, preemption on.
+     */
+    static String pairConfig(int priority) {
+        return config(priority, true, "10.77.0.21").replace(
+                "backends: [{id: p1, uri: \"sip:10.77.0.21:5060\"}]",
+                "backends: [{id: p1, uri: \"sip:10.77.0.21:5060\"}, {id: p2, uri: \"sip:10.77.0.22:5060\"}]");
+    }
+
     /** {@link #config}, with OPTIONS probing of the backend every 200 ms (rise 2, fall 2). */
     static String probingConfig(int priority, String backend) {
         return config(priority, true, backend).replace("health: {enabled: false}",
@@ -60,6 +71,14 @@ final class SiplbNode implements AutoCloseable {
 
     /** Starts siplb in {@code node} with {@code yaml}; returns once /health answers (bounded). */
     static SiplbNode start(HaLab lab, String node, String tag, String yaml) {
+        return launch(lab, node, tag, yaml).awaitReady();
+    }
+
+    /**
+     * Starts siplb in {@code node} with {@code yaml} and returns at once (start two nodes, then
+     * {@link #awaitReady()} both: the JVMs start in parallel).
+     */
+    static SiplbNode launch(HaLab lab, String node, String tag, String yaml) {
         Path config = lab.write(node + "-" + tag + ".yaml", yaml);
         ManagedProcess p = lab.start(node, "siplb-" + node + "-" + tag, List.of(
                 "timeout", "-k", "5", LIFETIME.toSeconds() + "s",
@@ -67,15 +86,23 @@ final class SiplbNode implements AutoCloseable {
                 "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", classPath(),
                 "io.siplb.netty.cli.Main", "run", "--config", config.toString()));
-        SiplbNode n = new SiplbNode(lab, node, p);
-        if (!HaLab.await(READY_LIMIT, () -> !p.isAlive() || n.health().contains("vrrp "))) {
+        return lab.own(new SiplbNode(lab, node, p));
+    }
+
+    /**
+     * Waits until /health shows the VRRP line (the speaker runs: the node has warmed up) or
+     * the JVM exits, bounded; fails with the log otherwise. Returns this node.
+     */
+    SiplbNode awaitReady() {
+        ManagedProcess p = process;
+        if (!HaLab.await(READY_LIMIT, () -> !p.isAlive() || health().contains("vrrp "))) {
             throw new IllegalStateException("siplb in " + node + " did not answer /health within " + READY_LIMIT
                     + ":\n" + p.logTail(3000));
         }
         if (!p.isAlive()) {
             throw new IllegalStateException("siplb in " + node + " exited:\n" + p.logTail(3000));
         }
-        return n;
+        return this;
     }
 
     private static String snapshot;
@@ -135,6 +162,11 @@ final class SiplbNode implements AutoCloseable {
         return sp < 0 ? rest.strip() : rest.substring(0, sp);
     }
 
+    /** SIGTERM (the planned stop: handover, drain, exit) without waiting. */
+    void signalTerm() {
+        process.signal("TERM");
+    }
+
     /** SIGTERM, then waits for the exit (bounded); the exit code. */
     int stopGracefully() {
         process.signal("TERM");
@@ -146,12 +178,39 @@ final class SiplbNode implements AutoCloseable {
 
     /** SIGKILL to the JVM itself (not to its {@code timeout} parent): a process crash. */
     void kill9() {
-        Optional<ProcessHandle> java = ProcessHandle.of(process.pid()).stream()
+        java().ifPresent(ProcessHandle::destroyForcibly);
+        process.awaitExit(Duration.ofSeconds(10));
+    }
+
+    /**
+     * A host crash as the ha-lab's "hard" scenario makes it: SIGSTOP the JVM first (a frozen
+     * process cannot react, e.g. send priority 0 on a signal), then SIGKILL it; the caller takes
+     * the link down next.
+     */
+    void freezeAndKill() {
+        Optional<ProcessHandle> java = java();
+        java.ifPresent(h -> signal(h.pid(), "STOP"));
+        java.ifPresent(ProcessHandle::destroyForcibly);
+        process.awaitExit(Duration.ofSeconds(10));
+    }
+
+    private Optional<ProcessHandle> java() {
+        return ProcessHandle.of(process.pid()).stream()
                 .flatMap(ProcessHandle::descendants)
                 .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .findFirst();
-        java.ifPresent(ProcessHandle::destroyForcibly);
-        process.awaitExit(Duration.ofSeconds(10));
+    }
+
+    private static void signal(long pid, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(pid))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            kill.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     String logTail() {

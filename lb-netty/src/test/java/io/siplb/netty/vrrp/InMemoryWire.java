@@ -25,6 +25,16 @@ final class InMemoryWire {
         return l;
     }
 
+    /** The links, in the order they were made. */
+    List<Link> links() {
+        return links;
+    }
+
+    /** Records {@code event} among the others (e.g. a log line), in order. */
+    void record(String event) {
+        events.add(event);
+    }
+
     /** "node add|remove|garp vip" in the order they happened. */
     List<String> events() {
         return events;
@@ -56,6 +66,8 @@ final class InMemoryWire {
         final BlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();
         final List<Integer> sentPriorities = new CopyOnWriteArrayList<>();
         volatile boolean connected = true;
+        /** Sending fails as with a firewall that drops protocol 112 on output (EPERM). */
+        volatile boolean sendFails;
         final List<InetAddress> held = new CopyOnWriteArrayList<>();
         private static final byte[] WAKE = new byte[0];
 
@@ -65,6 +77,9 @@ final class InMemoryWire {
 
         @Override
         public void send(byte[] vrrpPacket) {
+            if (sendFails) {
+                throw new VrrpException("cannot send a VRRP advertisement: EPERM (Operation not permitted)");
+            }
             sentPriorities.add(vrrpPacket[2] & 0xff);
             if (!connected) {
                 return;

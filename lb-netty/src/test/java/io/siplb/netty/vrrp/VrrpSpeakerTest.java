@@ -14,7 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import org.junit.jupiter.api.AfterEach;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -134,5 +138,78 @@ class VrrpSpeakerTest {
         wire.inject(InMemoryWire.ipv4(peer, 255, new VrrpPacket(77, 200, 10, List.of(VIP)).encode(peer)));
 
         assertThat(await(() -> a.state() == VrrpState.BACKUP && !a.holdsVips())).isTrue();
+    }
+
+    /** Log lines of the speaker into the wire's event list, in order with the VIP and GARP events. */
+    private AppenderBase<ILoggingEvent> recordLog() {
+        Logger logger = (Logger) LoggerFactory.getLogger(VrrpSpeaker.class);
+        AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent e) {
+                wire.record("log " + e.getLevel() + " " + e.getFormattedMessage());
+            }
+        };
+        appender.start();
+        logger.addAppender(appender);
+        return appender;
+    }
+
+    private static void stopRecording(AppenderBase<ILoggingEvent> appender) {
+        ((Logger) LoggerFactory.getLogger(VrrpSpeaker.class)).detachAppender(appender);
+    }
+
+    private List<String> logged(String fragment) {
+        return wire.events().stream().filter(e -> e.startsWith("log ") && e.contains(fragment)).toList();
+    }
+
+    @Test
+    void aTakeoverAddsTheVipAndAnnouncesItBeforeLoggingTheTransition() {
+        AppenderBase<ILoggingEvent> appender = recordLog();
+        try {
+            VrrpSpeaker a = speaker("10.77.0.11", 150, new AtomicReference<>());
+            assertThat(await(() -> a.state() == VrrpState.MASTER)).isTrue();
+            assertThat(await(() -> !logged("BACKUP -> MASTER").isEmpty())).isTrue();
+
+            List<String> events = wire.events();
+            int garp = events.indexOf("10.77.0.11 garp [/10.77.0.50]");
+            int logLine = events.indexOf(logged("BACKUP -> MASTER").get(0));
+            assertThat(events.indexOf("10.77.0.11 add [/10.77.0.50]")).as("%s", events).isNotNegative()
+                    .isLessThan(garp);
+            assertThat(garp).as("the log line waits for the GARP: %s", events).isLessThan(logLine);
+        } finally {
+            stopRecording(appender);
+        }
+    }
+
+    @Test
+    void anAdvertisementThatKeepsFailingIsLoggedOnceAndItsRecoveryOnce() {
+        AppenderBase<ILoggingEvent> appender = recordLog();
+        try {
+            VrrpSpeaker a = speaker("10.77.0.11", 150, new AtomicReference<>());
+            assertThat(await(() -> a.state() == VrrpState.MASTER)).isTrue();
+            InMemoryWire.Link link = wire.links().get(0);
+            link.sendFails = true;
+            long sent = a.advertisementsSent();
+            sleepMillis(600); // 6 advertisement intervals, every send fails
+            assertThat(a.advertisementsSent()).isEqualTo(sent);
+            assertThat(a.lastError()).contains("EPERM");
+            link.sendFails = false;
+            assertThat(await(() -> a.advertisementsSent() > sent)).isTrue();
+            assertThat(await(() -> !logged("working again").isEmpty())).isTrue();
+
+            assertThat(logged("ERROR VRRP vrid 77: cannot send a VRRP advertisement")).hasSize(1);
+            assertThat(logged("working again after: cannot send a VRRP advertisement")).hasSize(1);
+            assertThat(a.lastError()).isNull();
+        } finally {
+            stopRecording(appender);
+        }
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
