@@ -115,4 +115,31 @@ class InboundPathTest {
         }
         assertThat(path.counters().get(Event.FORWARDED)).as("seeds that reach a backend or a client").isGreaterThan(50);
     }
+
+    // ---- findings of the fuzzer, inputs as it found them ----------------------------------
+
+    @Test
+    void dropsARequestWhoseAnswerWouldRepeatTheViaValuesThatBrokeTheHeaderLimit() {
+        // A NOTIFY from a backend whose Via lines hold more than 256 (empty) values: siplb answered
+        // 513 with those Via lines copied, an answer over the same limit (UnparsedRequestResponse).
+        String bytes = "NOTIFY sip:alice@198.51.100.7:40312;transport=tcp SIP/2.0\r\n"
+                + "Nia: SIP/1.0/UDs: 70\r\n"
+                + "Call-ID: regbadct.k345asrl3fdbv@10.0.0.1\377\377\377\377v5\224\0001 REGISTER\r\n"
+                + "Via: SI,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,dct.k345asrl3fdbv@10.0.0.1\377\377\377\377v5\224\0001 REGISTER\r\n"
+                + "Via: SI,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\001\000\000a,,,,TIFY sip:alice@198.51.100.7:40312;transport=tcp SIP/2.0\r\n"
+                + "Nia: SIP/1.0/UDs: 70\r\n"
+                + "Call-ID: regbadct.k345asrl3fdbv@10.0.0.1\377\377\377\377v5\224\0001 REGISTER\r\n"
+                + "Via: SI,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,dct.k345asrl3fdbv@10.0.0.1\377\377\377\377v5\224\0001 REGISTER\r\n"
+                + "Via: SI,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\001\000\000a,,,,,,,,,,,,,,,,,,,,,actiVe\r\n"
+                + "Content-Le,,,,,,,,,,,,,,,,,actiVe\r\n"
+                + "Content-Length: 0\r\n"
+                + "\r\n";
+
+        assertThat(finding(Peer.BACKEND_UDP, false, 0, bytes)).isEmpty();
+    }
+
+    /** Runs a fuzzer finding: the peer byte's fields and the bytes as ISO-8859-1 text. */
+    private List<Output> finding(Peer peer, boolean ipv6, int split32, String bytes) {
+        return path.run(InboundPath.input(peer, ipv6, split32, bytes.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+    }
 }
