@@ -141,6 +141,7 @@ final class SippProcess implements AutoCloseable {
         private String remote;
         private long calls = -1;
         private double rate = 10;
+        private int callLimit;
         private Path injection;
         private final Map<String, String> keys = new LinkedHashMap<>();
         private Duration lifetime = Duration.ofSeconds(60);
@@ -181,6 +182,15 @@ final class SippProcess implements AutoCloseable {
         /** {@code -r}: new calls per second. */
         Builder rate(double callsPerSecond) {
             this.rate = callsPerSecond;
+            return this;
+        }
+
+        /**
+         * {@code -l}: calls open at once before SIPp holds back new ones (its default is three
+         * times the rate; a client whose calls wait long for answers needs more to keep its rate).
+         */
+        Builder callLimit(int calls) {
+            this.callLimit = calls;
             return this;
         }
 
@@ -249,6 +259,9 @@ final class SippProcess implements AutoCloseable {
             keys.forEach((k, v) -> cmd.addAll(List.of("-key", k, v)));
             if (calls > 0) {
                 cmd.addAll(List.of("-m", Long.toString(calls)));
+            }
+            if (callLimit > 0) {
+                cmd.addAll(List.of("-l", Integer.toString(callLimit)));
             }
             if (remote != null) {
                 String r = rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
