@@ -1,6 +1,7 @@
 package io.siplb.netty.udp;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -40,7 +41,7 @@ public final class UdpListener {
      * one. One per wake-up cost a task, a read-complete and a flush per datagram, and no write
      * batching; measured under a flood (FloodE2ETest).
      */
-    static final int READ_BATCH = 16;
+    static final int READ_BATCH = 64;
 
     /**
      * Outbound bytes a socket may queue before the sender drops instead of queueing: high, because
@@ -71,6 +72,7 @@ public final class UdpListener {
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.RECVBUF_ALLOCATOR, receiveAllocator())
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .handler(handler);
         if (Transports.epoll()) {
             b.option(EpollChannelOption.SO_REUSEPORT, true)

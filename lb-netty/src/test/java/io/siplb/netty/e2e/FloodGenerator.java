@@ -44,10 +44,17 @@ final class FloodGenerator implements AutoCloseable {
     }
 
     private static final int VARIANTS = 8192;
+    /**
+     * Placeholder of each REGISTER's Call-ID, overwritten with a counter before each send: every
+     * REGISTER is a new transaction for the registrars (a repeated Call-ID would be a "dead call"
+     * to SIPp, logged line by line).
+     */
+    private static final String CALL_ID_COUNTER = "0000000000000000";
 
     private final List<DatagramChannel> channels = new ArrayList<>();
     private final InetSocketAddress target;
     private final byte[][] registers = new byte[VARIANTS][];
+    private final int[] callIdAt = new int[VARIANTS];
     private final byte[][] garbage = new byte[1024][];
     private final byte[][] scanners = new byte[256][];
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -81,11 +88,12 @@ final class FloodGenerator implements AutoCloseable {
                     + "Max-Forwards: 70\r\n"
                     + "From: <sip:" + user + "@" + domain + ">;tag=" + id + "\r\n"
                     + "To: <sip:" + user + "@" + domain + ">\r\n"
-                    + "Call-ID: " + id + "@flood\r\n"
+                    + "Call-ID: " + CALL_ID_COUNTER + "@flood\r\n"
                     + "CSeq: 1 REGISTER\r\n"
                     + "Contact: <sip:" + user + "@127.1.0.1:5060>\r\n"
                     + "Expires: 3600\r\n"
                     + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            callIdAt[i] = callIdOffset(registers[i]);
         }
         for (int i = 0; i < garbage.length; i++) {
             byte[] junk = new byte[20 + random.nextInt(1400)];
@@ -141,7 +149,6 @@ final class FloodGenerator implements AutoCloseable {
         long[] kinds = new long[3];
         int next = 0;
         long attempt = 0;
-        ByteBuffer[] buffers = new ByteBuffer[3];
         try {
             while (!stop.get()) {
                 long now = System.nanoTime();
@@ -156,10 +163,14 @@ final class FloodGenerator implements AutoCloseable {
                 // a burst of up to 64 before looking at the clock again
                 for (int b = 0; b < 64 && attempt < allowed; b++, attempt++) {
                     int kind = (int) (attempt % 4 == 3 ? 2 : attempt % 4 == 2 ? 1 : 0); // 2 REGISTER : 1 garbage : 1 scanner
-                    byte[] bytes = kind == 0 ? registers[(int) (attempt / 2 % VARIANTS)]
+                    int variant = (int) (attempt / 2 % VARIANTS);
+                    byte[] bytes = kind == 0 ? registers[variant]
                             : kind == 1 ? garbage[(int) (attempt / 4 % garbage.length)]
                             : scanners[(int) (attempt / 4 % scanners.length)];
-                    ByteBuffer buf = buffers[kind] = ByteBuffer.wrap(bytes);
+                    if (kind == 0) {
+                        stampCallId(bytes, callIdAt[variant], attempt);
+                    }
+                    ByteBuffer buf = ByteBuffer.wrap(bytes);
                     DatagramChannel ch = channels.get(next);
                     next = next + 1 == channels.size() ? 0 : next + 1;
                     if (ch.send(buf, target) > 0) {
@@ -174,6 +185,55 @@ final class FloodGenerator implements AutoCloseable {
             throw new UncheckedIOException("flood send", e);
         }
         return new Result(sent, refused, kinds[0], kinds[1], kinds[2], Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Runs a flood in a process of its own, so that it can be pinned to other cores than siplb's:
+     * {@code FloodGenerator HOST PORT SOURCES DOMAIN SECONDS MAX_PER_SECOND}; prints one line
+     * {@code FLOOD-RESULT sent refused registers garbage scanners elapsedNanos}.
+     */
+    public static void main(String[] args) {
+        InetSocketAddress target = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
+        try (FloodGenerator g = new FloodGenerator(target, loopbackSources(Integer.parseInt(args[2])), args[3])) {
+            Result r = g.run(Duration.ofSeconds(Long.parseLong(args[4])), Integer.parseInt(args[5]));
+            System.out.println("FLOOD-RESULT " + r.sent() + " " + r.refused() + " " + r.registers() + " " + r.garbage()
+                    + " " + r.scanners() + " " + r.elapsed().toNanos());
+        }
+    }
+
+    /** The result line {@link #main} printed, or null. */
+    static Result parseResult(String output) {
+        for (String line : output.split("\n")) {
+            if (line.startsWith("FLOOD-RESULT ")) {
+                String[] f = line.trim().split(" ");
+                return new Result(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]),
+                        Long.parseLong(f[5]), Duration.ofNanos(Long.parseLong(f[6])));
+            }
+        }
+        return null;
+    }
+
+    /** Writes {@code n} in hex over the Call-ID placeholder of a REGISTER template. */
+    private static void stampCallId(byte[] register, int at, long n) {
+        for (int i = 15; i >= 0; i--, n >>>= 4) {
+            register[at + i] = HEX[(int) (n & 15)];
+        }
+    }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CALL_ID = "\r\nCall-ID: ".getBytes(StandardCharsets.US_ASCII);
+
+    private static int callIdOffset(byte[] register) {
+        outer:
+        for (int i = 0; i + CALL_ID.length < register.length; i++) {
+            for (int j = 0; j < CALL_ID.length; j++) {
+                if (register[i + j] != CALL_ID[j]) {
+                    continue outer;
+                }
+            }
+            return i + CALL_ID.length;
+        }
+        throw new IllegalStateException("no Call-ID");
     }
 
     void stop() {

@@ -147,6 +147,7 @@ final class SippProcess implements AutoCloseable {
         private Duration lifetime = Duration.ofSeconds(60);
         private Duration recvTimeout = Duration.ofSeconds(8);
         private String netns;
+        private String cpus;
         private boolean traceMessages;
 
         private Builder(String name, Path scenario, Path workDir) {
@@ -224,6 +225,12 @@ final class SippProcess implements AutoCloseable {
             return this;
         }
 
+        /** Runs SIPp on these CPUs only ({@code taskset -c}, which execs: same PID); null: anywhere. */
+        Builder cpus(String cpuList) {
+            this.cpus = cpuList;
+            return this;
+        }
+
         /** {@code -trace_msg}: log every message to {@code NAME-messages.log}. */
         Builder traceMessages() {
             this.traceMessages = true;
@@ -241,6 +248,9 @@ final class SippProcess implements AutoCloseable {
             List<String> cmd = new ArrayList<>();
             if (netns != null) {
                 cmd.addAll(List.of("ip", "netns", "exec", netns));
+            }
+            if (cpus != null) {
+                cmd.addAll(List.of("taskset", "-c", cpus));
             }
             cmd.addAll(List.of("sipp", "-sf", scenario.toAbsolutePath().toString(),
                     "-t", transport.sippMode(), "-i", localIp, "-p", Integer.toString(localPort),
