@@ -36,10 +36,11 @@ public final class UdpListener {
     static final int MAX_DATAGRAM_BYTES = 65_535;
 
     /**
-     * Datagrams read per wake-up before the loop flushes and looks at its other work: Netty's
-     * default for datagram channels, which setting the receive allocator would otherwise reset to
-     * one. One per wake-up cost a task, a read-complete and a flush per datagram, and no write
-     * batching; measured under a flood (FloodE2ETest).
+     * Datagrams read per wake-up before the loop flushes and looks at its other work. Setting the
+     * receive allocator resets Netty's default (16) to one, which cost a task, a read-complete
+     * and a flush per datagram and left no writes to batch. 64: under a flood from many sources
+     * siplb then reads fast enough to shed what it cannot parse (Guard) before the kernel drops
+     * datagrams at random (FloodE2ETest).
      */
     static final int READ_BATCH = 64;
 
@@ -72,6 +73,9 @@ public final class UdpListener {
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.RECVBUF_ALLOCATOR, receiveAllocator())
+                // Each read takes a 64 KiB buffer. Netty 4.2's default (adaptive) allocator, with a
+                // small heap (low-memory mode), freed such buffers one by one (Unsafe.freeMemory
+                // led the profile under a flood); the pooled allocator reuses them.
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .handler(handler);
         if (Transports.epoll()) {
