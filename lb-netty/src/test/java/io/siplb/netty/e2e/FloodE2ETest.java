@@ -163,12 +163,12 @@ class FloodE2ETest {
                 flood: %s, from %d sources; load average during the flood %.2f (%d cores)
                 siplb during the flood: %.0f %% of a core; datagrams the kernel dropped at its socket: %d
                 good client: %s
-                siplb heap used: max %.1f MiB of %d MiB (%d samples); alive after: %s
+                siplb heap used: max %.1f MiB of %d MiB (%d samples), after a GC at most %d MiB (GC log); alive after: %s
                 after the flood: probe REGISTERs answered %d/%d, from 1 s on within 500 ms: %d/%d; recovery (first of an all-answered run): %s ms after the flood
                 guard: %s
                 """, flood, FLOOD_SOURCES, load, Runtime.getRuntime().availableProcessors(), siplbCpu * 100, kernelDrops,
                 goodResult.stats(),
-                heap.maxBytes() / 1048576.0, HEAP_MB, heap.samples(), alive,
+                heap.maxBytes() / 1048576.0, HEAP_MB, heap.samples(), maxAfterGcMiB(dir.resolve("siplb-gc.log")), alive,
                 probe.stream().filter(RegisterProbe.Sample::answered).count(), probe.size(),
                 answeredAfterOneSecond, sentAfterOneSecond, recoveryMillis(probe) < 0 ? "never" : Long.toString(recoveryMillis(probe) + probeStartMs), guard);
         Files.writeString(dir.resolve("flood-summary.txt"), summary);
@@ -281,6 +281,22 @@ class FloodE2ETest {
         }
         return drops;
     }
+
+    /** The largest heap occupancy after a collection in a {@code -Xlog:gc} log ("100M->25M(128M)"), in MiB; -1 if none. */
+    static long maxAfterGcMiB(Path gcLog) {
+        long max = -1;
+        try {
+            Matcher m = AFTER_GC.matcher(Files.readString(gcLog));
+            while (m.find()) {
+                max = Math.max(max, Long.parseLong(m.group(1)));
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return max;
+    }
+
+    private static final Pattern AFTER_GC = Pattern.compile("->(\\d+)M\\(");
 
     private static double loadAverage() {
         try {
