@@ -1,5 +1,6 @@
 package io.siplb.netty.guard;
 
+import com.google.common.net.InetAddresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -19,13 +20,12 @@ import io.siplb.route.RoutingView;
 import io.siplb.route.Side;
 import io.siplb.route.Source;
 import io.siplb.route.Transport;
+import io.siplb.sip.HeaderName;
 import io.siplb.sip.SipMethod;
 import io.siplb.sip.SipRequest;
 import io.siplb.sip.SipResponse;
-import io.siplb.sip.HeaderName;
 import io.siplb.sip.header.CSeq;
 import io.siplb.sip.header.Via;
-import com.google.common.net.InetAddresses;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
