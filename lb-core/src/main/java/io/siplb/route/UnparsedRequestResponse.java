@@ -2,8 +2,12 @@ package io.siplb.route;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.siplb.sip.Framing;
 import io.siplb.sip.HeaderName;
 import io.siplb.sip.ParseFailure;
+import io.siplb.sip.ParseResult;
+import io.siplb.sip.SipLimits;
+import io.siplb.sip.SipParser;
 
 import java.nio.charset.StandardCharsets;
 
@@ -16,7 +20,8 @@ import java.nio.charset.StandardCharsets;
  * lines can be found by a forgiving line scan although the message as a whole is invalid (an
  * RFC 4475 badvers.dat gets its 505 this way). The lines are copied byte for byte; nothing is
  * interpreted beyond the header name, so the malformed part cannot make the answer worse. No Via
- * line, no answer: a response without Via cannot be matched by the client.
+ * line, no answer: a response without Via cannot be matched by the client. An answer that would
+ * not itself parse within the default limits is not sent either.
  */
 public final class UnparsedRequestResponse {
 
@@ -72,13 +77,31 @@ public final class UnparsedRequestResponse {
                 return null;
             }
             out.writeCharSequence("Server: siplb\r\nContent-Length: 0\r\n\r\n", StandardCharsets.US_ASCII);
-            ok = true;
-            return out;
+            ok = parses(out);
+            return ok ? out : null;
         } finally {
             if (!ok) {
                 out.release();
             }
         }
+    }
+
+    /**
+     * Whether the answer parses as a message within the default limits. Copying lines byte for
+     * byte keeps the malformed part from being interpreted, but not from being repeated: a request
+     * refused for too many header values in its Via lines, or for a Via line over the line limit,
+     * would get an answer that breaks the same limit (found by the fuzzer, issue 8). Such a
+     * request is not from a real path (Max-Forwards allows 70 hops), so it is dropped instead.
+     * Error path only: a parse of the short answer, no copy.
+     */
+    private static boolean parses(ByteBuf answer) {
+        ParseResult result = SipParser.parse(answer.retain(), SipLimits.DEFAULTS, Framing.DATAGRAM);
+        if (result.isSuccess()) {
+            result.message().release(); // the message held the extra reference
+            return true;
+        }
+        answer.release(); // on failure the extra reference is still ours
+        return false;
     }
 
     private static boolean looksLikeResponse(ByteBuf frame) {

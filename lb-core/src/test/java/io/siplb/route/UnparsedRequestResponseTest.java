@@ -72,6 +72,24 @@ class UnparsedRequestResponseTest {
     }
 
     @Test
+    void doesNotAnswerWhenItsAnswerWouldRepeatTheViaValuesThatBrokeTheHeaderLimit() {
+        // issue 8, found by the fuzzer: the answer copies the Via lines, so it would break the
+        // header limit (256 values) just as the request did, and no peer could parse it
+        String manyVias = "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKmany" + ",".repeat(300);
+        String response = answer(SipText.sip("""
+                OPTIONS sip:user@example.com SIP/2.0
+                %s
+                To: <sip:user@example.com>
+                From: <sip:caller@example.net>;tag=1
+                Call-ID: many-vias@example.net
+                CSeq: 1 OPTIONS
+                Content-Length: 0
+
+                """.formatted(manyVias)));
+        assertThat(response).isNull();
+    }
+
+    @Test
     void neverAnswersAResponse() {
         // RFC 4475 §3.1.2.19 bigcode.dat: a response is dropped, whatever is wrong with it
         assertThat(answer(SipText.resource("sip/rfc4475/bigcode.dat"))).isNull();

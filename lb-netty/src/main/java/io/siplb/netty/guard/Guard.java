@@ -1,11 +1,13 @@
 package io.siplb.netty.guard;
 
+import com.google.common.net.InetAddresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -18,8 +20,12 @@ import io.siplb.route.RoutingView;
 import io.siplb.route.Side;
 import io.siplb.route.Source;
 import io.siplb.route.Transport;
+import io.siplb.sip.HeaderName;
 import io.siplb.sip.SipMethod;
 import io.siplb.sip.SipRequest;
+import io.siplb.sip.SipResponse;
+import io.siplb.sip.header.CSeq;
+import io.siplb.sip.header.Via;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -53,12 +59,26 @@ import static java.util.Objects.requireNonNull;
  *       {@code max-connections-per-source}, or from a banned source, are closed at once.</li>
  *   <li>Scanners (User-Agent in {@code scanner-user-agents}): dropped silently, see
  *       {@link ScannerFilter}.</li>
+ *   <li>Overload (UDP): a flood from many sources, each under its rate, can still be more than
+ *       siplb can parse, and then the kernel drops datagrams at random, a good client's as often
+ *       as the flood's. So each socket watches its read batches: a full batch (the socket had
+ *       more waiting) means siplb is behind. While it is, datagrams from sources that a backend
+ *       has not accepted lately ({@link TrustedSources}: a 2xx to their REGISTER or INVITE) are
+ *       let through only up to a budget per batch, and the rest dropped before parsing, which
+ *       costs a table probe instead of a parse. The budget halves on each full batch and grows
+ *       by one on each batch that empties the socket (AIMD), so siplb stays just able to keep up,
+ *       and serves new clients with whatever it has left. Backends and trusted clients are never
+ *       shed; when the flood ends the budget is back within a few batches.</li>
  * </ul>
  *
- * <p>Memory: the rate table is fixed ({@code tracked-sources} slots); the per-source connection
- * counts hold one entry per source with an open connection, so at most {@code max-connections}.
+ * <p>Memory: the rate table is fixed ({@code tracked-sources} slots), so is the trusted table (as
+ * many); the per-source connection counts hold one entry per source with an open connection, so
+ * at most {@code max-connections}.
  */
 public final class Guard {
+
+    /** How long a backend's 2xx keeps its client trusted: an hour, the usual registration interval. */
+    static final long TRUST_NANOS = TimeUnit.HOURS.toNanos(1);
 
     private final GuardConfig config;
     private final Supplier<RoutingView> view;
@@ -69,7 +89,7 @@ public final class Guard {
     private final Respond overRate;
     private final AtomicInteger clientConnections = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
-    private final DatagramGuard datagramGuard = new DatagramGuard();
+    private final TrustedSources trusted;
     private final MessageGuard messageGuard = new MessageGuard();
     private final IdleCloser idleCloser = new IdleCloser();
 
@@ -85,6 +105,7 @@ public final class Guard {
         this.limiter = new SourceLimiter(config.rate(), config.burst(), config.banAfter(),
                 config.banDuration().toNanos(), config.trackedSources());
         this.scanners = new ScannerFilter(config.scannerUserAgents());
+        this.trusted = new TrustedSources(config.trackedSources(), TRUST_NANOS);
         long retryAfter = Math.max(1, config.rateLimited() ? (config.burst() + config.rate() - 1) / config.rate() : 1);
         this.overRate = new Respond(503, "Service Unavailable", List.of("Retry-After: " + retryAfter));
     }
@@ -111,9 +132,14 @@ public final class Guard {
         return limiter.bannedCount(nanoClock.getAsLong());
     }
 
-    /** The handler before the UDP decoder. Sharable. */
+    /** Clients a backend accepted lately: served first when siplb is behind. */
+    public TrustedSources trusted() {
+        return trusted;
+    }
+
+    /** The handler before the UDP decoder: a new one for each socket (it keeps that socket's read batches). */
     public ChannelHandler datagramGuard() {
-        return datagramGuard;
+        return new DatagramGuard();
     }
 
     /** The handler before routing, for UDP sockets and connections alike. Sharable. */
@@ -183,24 +209,70 @@ public final class Guard {
         return view.get().sideOf(new Source(transport, remote, null, 0)) == Side.INSIDE;
     }
 
-    /** Rate limit before parsing: a flood costs a table probe per datagram. */
-    @Sharable
+    /**
+     * Rate limit and overload shedding before parsing: a flood costs a table probe or two per
+     * datagram. One per socket, on that socket's loop (class comment: the AIMD budget).
+     */
     private final class DatagramGuard extends ChannelInboundHandlerAdapter {
+        private static final int UNLIMITED = Integer.MAX_VALUE;
+        /** Datagrams in a batch that means the socket had more: its maxMessagesPerRead; 0: not known. */
+        private int fullBatch;
+        /** Datagrams read in the current batch, and untrusted ones let through. */
+        private int read;
+        private int untrusted;
+        /** Untrusted datagrams let through per batch. */
+        private int budget = UNLIMITED;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            if (ctx.channel().config().getRecvByteBufAllocator() instanceof MaxMessagesRecvByteBufAllocator a) {
+                fullBatch = a.maxMessagesPerRead() > 1 ? a.maxMessagesPerRead() : 0; // one per read tells nothing
+            }
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof DatagramPacket packet && config.rateLimited()) {
+            if (msg instanceof DatagramPacket packet) {
+                read++;
                 InetSocketAddress sender = packet.sender();
-                if (view.get().backendAt(sender) == null) {
-                    SourceLimiter.Verdict v = limiter.admit(sender.getAddress(), nanoClock.getAsLong());
-                    if (v != SourceLimiter.Verdict.PASS) {
-                        counters.count(v == SourceLimiter.Verdict.LIMITED ? GuardEvent.RATE_LIMITED_DROPPED
-                                : v == SourceLimiter.Verdict.BAN_STARTED ? GuardEvent.BANNED : GuardEvent.BANNED_DROPPED);
-                        packet.release(); // never answered: the source may be spoofed
-                        return;
+                if ((config.rateLimited() || budget != UNLIMITED) && view.get().backendAt(sender) == null) {
+                    long now = nanoClock.getAsLong();
+                    if (config.rateLimited()) {
+                        SourceLimiter.Verdict v = limiter.admit(sender.getAddress(), now);
+                        if (v != SourceLimiter.Verdict.PASS) {
+                            counters.count(v == SourceLimiter.Verdict.LIMITED ? GuardEvent.RATE_LIMITED_DROPPED
+                                    : v == SourceLimiter.Verdict.BAN_STARTED ? GuardEvent.BANNED : GuardEvent.BANNED_DROPPED);
+                            packet.release(); // never answered: the source may be spoofed
+                            return;
+                        }
+                    }
+                    if (budget != UNLIMITED && !trusted.isTrusted(sender.getAddress(), now)) {
+                        if (untrusted >= budget) {
+                            counters.count(GuardEvent.OVERLOAD_DROPPED);
+                            packet.release(); // siplb is behind: unknown sources wait, a UA retransmits
+                            return;
+                        }
+                        untrusted++;
                     }
                 }
             }
             ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (fullBatch > 0) {
+                if (read >= fullBatch) {
+                    // behind: halve what unknown sources may cost per batch
+                    budget = Math.max(1, (budget == UNLIMITED ? fullBatch : Math.min(budget, untrusted)) / 2);
+                } else if (read > 0 && budget != UNLIMITED) {
+                    // the socket is empty again: give a little back
+                    budget = budget + 1 >= fullBatch ? UNLIMITED : budget + 1;
+                }
+            }
+            read = 0;
+            untrusted = 0;
+            ctx.fireChannelReadComplete();
         }
     }
 
@@ -215,6 +287,9 @@ public final class Guard {
             }
             Source source = inbound.source();
             if (view.get().sideOf(source) == Side.INSIDE) {
+                if (inbound.message() instanceof SipResponse response) {
+                    trustClientOf(response);
+                }
                 ctx.fireChannelRead(msg);
                 return;
             }
@@ -250,6 +325,35 @@ public final class Guard {
             } finally {
                 ReferenceCountUtil.release(inbound);
             }
+        }
+    }
+
+    /**
+     * A backend's 2xx to a REGISTER or an INVITE: the client it goes to (the Via below ours:
+     * {@code received}, else its sent-by) is one the backend accepted, and is trusted. The router
+     * checks our Via after this; a backend is trusted to name its own clients anyway.
+     */
+    private void trustClientOf(SipResponse response) {
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+            return;
+        }
+        CSeq cseq = response.cseq();
+        if (cseq == null || cseq.method() != SipMethod.REGISTER && cseq.method() != SipMethod.INVITE) {
+            return;
+        }
+        int ours = response.first(HeaderName.VIA);
+        int next = ours < 0 ? -1 : response.next(ours);
+        Via via = next < 0 ? null : Via.parse(response.content(), response.valueStart(next), response.valueEnd(next));
+        if (via == null) {
+            return;
+        }
+        String host = via.received() != null ? via.received() : via.host();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (InetAddresses.isInetAddress(host)) {
+            trusted.trust(InetAddresses.forString(host), nanoClock.getAsLong());
         }
     }
 

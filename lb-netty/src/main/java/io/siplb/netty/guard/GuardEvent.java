@@ -21,5 +21,10 @@ public enum GuardEvent {
     /** A message dropped (or its connection closed) because its source is banned. */
     BANNED_DROPPED,
     /** A request from a scanner (its User-Agent is in {@code scanner-user-agents}) dropped silently. */
-    SCANNER_DROPPED
+    SCANNER_DROPPED,
+    /**
+     * A datagram dropped before parsing because siplb is behind and its source is not one a
+     * backend accepted lately (a flood from many sources, see {@link Guard}).
+     */
+    OVERLOAD_DROPPED
 }

@@ -186,8 +186,16 @@ public final class SourceLimiter {
         return (int) mix(key ^ seed) & setMask;
     }
 
-    /** Never 0 (the empty slot): IPv4 keys have bit 32 set, IPv6 keys the top bit. */
     private long key(InetAddress address) {
+        return key(address, seed);
+    }
+
+    /**
+     * The table key of a source: an IPv4 address, an IPv6 /64 (hashed with {@code seed}). Never 0
+     * (the empty slot): IPv4 keys have bit 32 set, IPv6 keys the top bit. Shared with
+     * {@link TrustedSources}.
+     */
+    static long key(InetAddress address, long seed) {
         if (address instanceof Inet4Address) {
             return (address.hashCode() & 0xffffffffL) | 1L << 32; // Inet4Address#hashCode is the address
         }
@@ -200,7 +208,7 @@ public final class SourceLimiter {
     }
 
     /** MurmurHash3's fmix64. */
-    private static long mix(long k) {
+    static long mix(long k) {
         k ^= k >>> 33;
         k *= 0xff51afd7ed558ccdL;
         k ^= k >>> 33;

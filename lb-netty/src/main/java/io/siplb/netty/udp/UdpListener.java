@@ -1,6 +1,7 @@
 package io.siplb.netty.udp;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -35,6 +36,15 @@ public final class UdpListener {
     static final int MAX_DATAGRAM_BYTES = 65_535;
 
     /**
+     * Datagrams read per wake-up before the loop flushes and looks at its other work. Setting the
+     * receive allocator resets Netty's default (16) to one, which cost a task, a read-complete
+     * and a flush per datagram and left no writes to batch. 64: under a flood from many sources
+     * siplb then reads fast enough to shed what it cannot parse (Guard) before the kernel drops
+     * datagrams at random (FloodE2ETest).
+     */
+    static final int READ_BATCH = 64;
+
+    /**
      * Outbound bytes a socket may queue before the sender drops instead of queueing: high, because
      * a read batch's writes are only flushed at its end and one socket carries many peers.
      */
@@ -62,8 +72,11 @@ public final class UdpListener {
                 .channelFactory(() -> Transports.newDatagramChannel(address.getAddress()))
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .option(ChannelOption.RECVBUF_ALLOCATOR,
-                        new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, receiveAllocator())
+                // Each read takes a 64 KiB buffer. Netty 4.2's default (adaptive) allocator, with a
+                // small heap (low-memory mode), freed such buffers one by one (Unsafe.freeMemory
+                // led the profile under a flood); the pooled allocator reuses them.
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .handler(handler);
         if (Transports.epoll()) {
             b.option(EpollChannelOption.SO_REUSEPORT, true)
@@ -87,6 +100,12 @@ public final class UdpListener {
             throw e;
         }
         return new UdpListener(address, bound);
+    }
+
+    private static FixedRecvByteBufAllocator receiveAllocator() {
+        FixedRecvByteBufAllocator allocator = new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES);
+        allocator.maxMessagesPerRead(READ_BATCH);
+        return allocator;
     }
 
     /** The configured address. */

@@ -144,11 +144,13 @@ final class SippProcess implements AutoCloseable {
         private String remote;
         private long calls = -1;
         private double rate = 10;
+        private int callLimit;
         private Path injection;
         private final Map<String, String> keys = new LinkedHashMap<>();
         private Duration lifetime = Duration.ofSeconds(60);
         private Duration recvTimeout = Duration.ofSeconds(8);
         private String netns;
+        private String cpus;
         private boolean traceMessages;
         private Tls tls;
 
@@ -188,6 +190,15 @@ final class SippProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@code -l}: calls open at once before SIPp holds back new ones (its default is three
+         * times the rate; a client whose calls wait long for answers needs more to keep its rate).
+         */
+        Builder callLimit(int calls) {
+            this.callLimit = calls;
+            return this;
+        }
+
         /** {@code -inf}: injection CSV ({@link InjectionFile}), one line per call. */
         Builder injection(Path csv) {
             this.injection = csv;
@@ -215,6 +226,12 @@ final class SippProcess implements AutoCloseable {
         /** Runs SIPp inside this network namespace ({@code ip netns exec}, which execs: same PID). */
         Builder netns(String namespace) {
             this.netns = namespace;
+            return this;
+        }
+
+        /** Runs SIPp on these CPUs only ({@code taskset -c}, which execs: same PID); null: anywhere. */
+        Builder cpus(String cpuList) {
+            this.cpus = cpuList;
             return this;
         }
 
@@ -252,6 +269,9 @@ final class SippProcess implements AutoCloseable {
             if (netns != null) {
                 cmd.addAll(List.of("ip", "netns", "exec", netns));
             }
+            if (cpus != null) {
+                cmd.addAll(List.of("taskset", "-c", cpus));
+            }
             cmd.addAll(List.of(tls != null ? "sipp-tls" : "sipp", "-sf", scenario.toAbsolutePath().toString(),
                     "-t", tls != null ? "l1" : transport.sippMode(),
                     "-i", localIp, "-p", Integer.toString(localPort),
@@ -278,6 +298,9 @@ final class SippProcess implements AutoCloseable {
             keys.forEach((k, v) -> cmd.addAll(List.of("-key", k, v)));
             if (calls > 0) {
                 cmd.addAll(List.of("-m", Long.toString(calls)));
+            }
+            if (callLimit > 0) {
+                cmd.addAll(List.of("-l", Integer.toString(callLimit)));
             }
             if (remote != null) {
                 String r = rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
