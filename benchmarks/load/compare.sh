@@ -206,6 +206,31 @@ make_report() {
     ' RAMPS="$ramps" "$all"
 }
 
+# where the LB's CPU goes in the fixed-rate runs: CPU per thread name (% of one
+# core, mean over the repetitions; Serial GC runs in "VM Thread"; Kamailio's
+# processes are all "kamailio")
+thread_report() {
+    local out="$1" fr="${FIXED_RATES%% *}" sc lb f
+    echo "LB CPU by thread in the $fr cps runs (% of one core, mean over the repetitions; threads under 0.5 % left out):"
+    echo
+    echo "| scenario | LB | thread | % of 1 core | user / sys s per run |"
+    echo "|---|---|---|---|---|"
+    for sc in $SCENARIOS; do
+        for lb in siplb kamailio; do
+            local files=()
+            for f in "$out"/r*-"$sc"-"$lb"/runs/*-fixed-"$sc"-"${fr}"cps-*/lb-threads.tsv; do
+                [[ -s "$f" ]] && files+=("$f")
+            done
+            [[ ${#files[@]} -gt 0 ]] || continue
+            awk -F'\t' -v n="${#files[@]}" -v sc="$sc" -v lb="$lb" '
+                FNR == 1 { next }
+                { p[$1] += $5; u[$1] += $3; s[$1] += $4 }
+                END { for (k in p) if (p[k] / n >= 0.5) printf "%s\t%s\t%s\t%.1f\t%.2f / %.2f\n", sc, lb, k, p[k] / n, u[k] / n, s[k] / n }' \
+                "${files[@]}" | sort -t$'\t' -k4,4 -g -r | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }'
+        done
+    done
+}
+
 write_comparison() {
     local out="$1"
     {
@@ -215,6 +240,8 @@ write_comparison() {
         echo "Pinned: LB on CPU $LB_CPUS, every SIPp process on CPU $SIPP_CPUS; Kamailio children=1; $NUM_BACKENDS SIPp backends."
         echo
         make_report "$out"
+        echo
+        thread_report "$out"
         echo
         echo "Settings and machine: meta.txt. Every run: all-runs.tsv (columns: lb, rep, then run-bench.sh's runs.tsv)."
         echo "Per-invocation tables: r<rep>-<scenario>-<lb>/summary.md; per-thread CPU: r*/runs/*/lb-threads.tsv."
