@@ -2,14 +2,14 @@ package io.siplb.sip.header;
 
 import com.google.common.base.Ascii;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * Scanners and character classes named after the RFC 3261 §25 ABNF.
  *
- * <p>Every scanner takes the buffer, a position {@code i} and an exclusive bound {@code end}, and
+ * <p>Every scanner takes a byte array, a position {@code i} and an exclusive bound {@code end}, and
  * reads no byte at or beyond {@code end}. {@code consume*} may match nothing and then returns
  * {@code i}; {@code expect*} must match and returns -1 when it does not. A {@code consume*} that
  * can start a construct and then find it broken (an unterminated quoted-string, a bad escape)
@@ -129,6 +129,53 @@ final class Abnf {
         return buf != null && start >= 0 && start <= end && end <= buf.capacity();
     }
 
+    // ---- the bytes the parsers read -------------------------------------------------------------
+
+    /** Scratch arrays up to this size are kept for reuse; longer ranges get a one-off array. */
+    private static final int MAX_KEPT_SCRATCH = 8192;
+
+    /**
+     * One scratch array per thread: a message is parsed by one event loop at a time, and a parser
+     * is done with the copy before it returns (it keeps Strings and offsets, never the array).
+     */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[256];
+        }
+    };
+
+    /**
+     * The array the parsers read {@code [start, end)} of {@code buf} from: the buffer's own array
+     * when it is a heap buffer (no copy), else a copy of the range in this thread's scratch array.
+     * Byte {@code k} of the buffer is byte {@code k + offset(buf, start)} of the array.
+     *
+     * <p>Why: every {@link ByteBuf#getByte} checks the index and the reference count, and a header
+     * parser reads each byte of a value two or three times. One bulk copy of a header value (one
+     * check, a memory copy of about a hundred bytes) costs less than the checks it saves.
+     * The caller has checked {@link #inBounds}.
+     */
+    static byte[] array(ByteBuf buf, int start, int end) {
+        if (buf.hasArray()) {
+            return buf.array();
+        }
+        int length = end - start;
+        byte[] scratch = SCRATCH.get();
+        if (length > scratch.length) {
+            scratch = new byte[Math.max(length, Math.min(2 * scratch.length, MAX_KEPT_SCRATCH))];
+            if (scratch.length <= MAX_KEPT_SCRATCH) {
+                SCRATCH.set(scratch);
+            }
+        }
+        buf.getBytes(start, scratch, 0, length);
+        return scratch;
+    }
+
+    /** Where buffer index 0 is in the array {@link #array} returns for the same arguments. */
+    static int offset(ByteBuf buf, int start) {
+        return buf.hasArray() ? buf.arrayOffset() : -start;
+    }
+
     // ---- white space (RFC 3261 §25.1) ---------------------------------------------------------
 
     /** WSP = SP / HTAB. */
@@ -140,13 +187,13 @@ final class Abnf {
      * LWS = [*WSP CRLF] 1*WSP. Consumes a run of white space, including folds (CRLF followed by
      * WSP); returns {@code i} when there is none. A CRLF not followed by WSP is left unconsumed.
      */
-    static int consumeLws(ByteBuf buf, int i, int end) {
+    static int consumeLws(byte[] a, int i, int end) {
         int j = i;
         while (j < end) {
-            byte b = buf.getByte(j);
+            byte b = a[j];
             if (isWsp(b)) {
                 j++;
-            } else if (b == '\r' && j + 2 < end && buf.getByte(j + 1) == '\n' && isWsp(buf.getByte(j + 2))) {
+            } else if (b == '\r' && j + 2 < end && a[j + 1] == '\n' && isWsp(a[j + 2])) {
                 j += 3;
             } else {
                 break;
@@ -156,106 +203,93 @@ final class Abnf {
     }
 
     /** SWS = [LWS]: sep whitespace. The same run as {@link #consumeLws}, which may be empty. */
-    static int consumeSws(ByteBuf buf, int i, int end) {
-        return consumeLws(buf, i, end);
+    static int consumeSws(byte[] a, int i, int end) {
+        return consumeLws(a, i, end);
     }
 
     /** Like {@link #consumeLws} but at least one white space character must be there. */
-    static int expectLws(ByteBuf buf, int i, int end) {
-        int j = consumeLws(buf, i, end);
+    static int expectLws(byte[] a, int i, int end) {
+        int j = consumeLws(a, i, end);
         return j == i ? -1 : j;
     }
 
     /** {@code SWS c SWS}: the RFC 3261 separators SLASH, SEMI, EQUAL, COLON, COMMA. */
-    static int expectSeparator(ByteBuf buf, int i, int end, char c) {
-        int j = consumeSws(buf, i, end);
-        if (j >= end || buf.getByte(j) != c) {
+    static int expectSeparator(byte[] a, int i, int end, char c) {
+        int j = consumeSws(a, i, end);
+        if (j >= end || a[j] != c) {
             return -1;
         }
-        return consumeSws(buf, j + 1, end);
+        return consumeSws(a, j + 1, end);
     }
 
     /** SLASH = SWS "/" SWS. */
-    static int expectSlash(ByteBuf buf, int i, int end) {
-        return expectSeparator(buf, i, end, '/');
+    static int expectSlash(byte[] a, int i, int end) {
+        return expectSeparator(a, i, end, '/');
     }
 
     /** SEMI = SWS ";" SWS. */
-    static int expectSemi(ByteBuf buf, int i, int end) {
-        return expectSeparator(buf, i, end, ';');
+    static int expectSemi(byte[] a, int i, int end) {
+        return expectSeparator(a, i, end, ';');
     }
 
     /** EQUAL = SWS "=" SWS. */
-    static int expectEqual(ByteBuf buf, int i, int end) {
-        return expectSeparator(buf, i, end, '=');
+    static int expectEqual(byte[] a, int i, int end) {
+        return expectSeparator(a, i, end, '=');
     }
 
     /** COLON = SWS ":" SWS. */
-    static int expectColon(ByteBuf buf, int i, int end) {
-        return expectSeparator(buf, i, end, ':');
+    static int expectColon(byte[] a, int i, int end) {
+        return expectSeparator(a, i, end, ':');
     }
 
     /** HCOLON = *( SP / HTAB ) ":" SWS. */
-    static int expectHcolon(ByteBuf buf, int i, int end) {
+    static int expectHcolon(byte[] a, int i, int end) {
         int j = i;
-        while (j < end && isWsp(buf.getByte(j))) {
+        while (j < end && isWsp(a[j])) {
             j++;
         }
-        if (j >= end || buf.getByte(j) != ':') {
+        if (j >= end || a[j] != ':') {
             return -1;
         }
-        return consumeSws(buf, j + 1, end);
+        return consumeSws(a, j + 1, end);
     }
 
     /** LAQUOT = SWS "&lt;". */
-    static int expectLaquot(ByteBuf buf, int i, int end) {
-        int j = consumeSws(buf, i, end);
-        return j < end && buf.getByte(j) == '<' ? j + 1 : -1;
+    static int expectLaquot(byte[] a, int i, int end) {
+        int j = consumeSws(a, i, end);
+        return j < end && a[j] == '<' ? j + 1 : -1;
     }
 
     /** RAQUOT = "&gt;" SWS. */
-    static int expectRaquot(ByteBuf buf, int i, int end) {
-        return i < end && buf.getByte(i) == '>' ? consumeSws(buf, i + 1, end) : -1;
+    static int expectRaquot(byte[] a, int i, int end) {
+        return i < end && a[i] == '>' ? consumeSws(a, i + 1, end) : -1;
     }
 
     // ---- tokens and quoted strings ------------------------------------------------------------
 
     /** Consumes a run of bytes of the classes in {@code mask}. */
-    static int consumeRun(ByteBuf buf, int i, int end, int mask) {
-        if (i >= end) {
-            return i;
+    static int consumeRun(byte[] a, int i, int end, int mask) {
+        int j = i;
+        while (j < end && (CLASSES[a[j] & 0xFF] & mask) != 0) {
+            j++;
         }
-        // forEachByte walks the buffer without a bounds and liveness check per byte
-        int j = buf.forEachByte(i, end - i, runOf(mask));
-        return j < 0 ? end : j;
-    }
-
-    /** One stateless processor per class mask, made on first use (a benign race: any copy is equal). */
-    private static final ByteProcessor[] RUNS = new ByteProcessor[1 << 14];
-
-    private static ByteProcessor runOf(int mask) {
-        ByteProcessor p = RUNS[mask];
-        if (p == null) {
-            p = b -> (CLASSES[b & 0xFF] & mask) != 0;
-            RUNS[mask] = p;
-        }
-        return p;
+        return j;
     }
 
     /** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"); may be empty here. */
-    static int consumeToken(ByteBuf buf, int i, int end) {
-        return consumeRun(buf, i, end, TOKEN);
+    static int consumeToken(byte[] a, int i, int end) {
+        return consumeRun(a, i, end, TOKEN);
     }
 
     /** A token of at least one character, or -1. */
-    static int expectToken(ByteBuf buf, int i, int end) {
-        int j = consumeToken(buf, i, end);
+    static int expectToken(byte[] a, int i, int end) {
+        int j = consumeToken(a, i, end);
         return j == i ? -1 : j;
     }
 
     /** 1*DIGIT, or -1. */
-    static int expectDigits(ByteBuf buf, int i, int end) {
-        int j = consumeRun(buf, i, end, DIGIT);
+    static int expectDigits(byte[] a, int i, int end) {
+        int j = consumeRun(a, i, end, DIGIT);
         return j == i ? -1 : j;
     }
 
@@ -271,20 +305,20 @@ final class Abnf {
      * UTF8-NONASCII is accepted as any byte from 0x80 (its well-formedness is the decoder's
      * concern, not the framing's).
      */
-    static int consumeQuotedString(ByteBuf buf, int i, int end) {
-        if (i >= end || buf.getByte(i) != '"') {
+    static int consumeQuotedString(byte[] a, int i, int end) {
+        if (i >= end || a[i] != '"') {
             return i;
         }
         int j = i + 1;
         while (j < end) {
-            int b = buf.getByte(j) & 0xFF;
+            int b = a[j] & 0xFF;
             if (b == '"') {
                 return j + 1;
             } else if (b == '\\') {
                 if (j + 1 >= end) {
                     return -1;
                 }
-                int q = buf.getByte(j + 1) & 0xFF;
+                int q = a[j + 1] & 0xFF;
                 if (q > 0x7F || q == '\r' || q == '\n') {
                     return -1;
                 }
@@ -292,7 +326,7 @@ final class Abnf {
             } else if (b == ' ' || b == '\t' || b >= 0x21 && b != 0x7F) {
                 j++;
             } else if (b == '\r') {
-                int k = consumeLws(buf, j, end);
+                int k = consumeLws(a, j, end);
                 if (k == j) {
                     return -1;
                 }
@@ -308,15 +342,15 @@ final class Abnf {
      * Consumes a run of the classes in {@code mask} where "%" HEXDIG HEXDIG escapes also count
      * (escaped = "%" HEXDIG HEXDIG); -1 when a "%" is not followed by two hex digits.
      */
-    static int consumeEscapedRun(ByteBuf buf, int i, int end, int mask) {
+    static int consumeEscapedRun(byte[] a, int i, int end, int mask) {
         int j = i;
         while (j < end) {
-            byte b = buf.getByte(j);
+            byte b = a[j];
             if (b == '%') {
                 if (j + 2 >= end) {
                     return -1;
                 }
-                if (!is(buf.getByte(j + 1), HEXDIG) || !is(buf.getByte(j + 2), HEXDIG)) {
+                if (!is(a[j + 1], HEXDIG) || !is(a[j + 2], HEXDIG)) {
                     return -1;
                 }
                 j += 3;
@@ -373,13 +407,13 @@ final class Abnf {
      * The decimal value of {@code [start, end)}, all digits, or -1 when it is empty, holds a
      * non-digit or exceeds {@code max}. Leading zeros are allowed ("0068").
      */
-    static long decimal(ByteBuf buf, int start, int end, long max) {
+    static long decimal(byte[] a, int start, int end, long max) {
         if (start >= end) {
             return -1;
         }
         long v = 0;
         for (int j = start; j < end; j++) {
-            byte b = buf.getByte(j);
+            byte b = a[j];
             if (b < '0' || b > '9') {
                 return -1;
             }
@@ -392,8 +426,8 @@ final class Abnf {
     }
 
     /** port = 1*DIGIT, 0..65535; -1 when not. */
-    static int port(ByteBuf buf, int start, int end) {
-        return (int) decimal(buf, start, end, 65535);
+    static int port(byte[] a, int start, int end) {
+        return (int) decimal(a, start, end, 65535);
     }
 
     // ---- hosts (RFC 3261 §25.1, RFC 5118) ----------------------------------------------------
@@ -404,36 +438,36 @@ final class Abnf {
      * other host at the first byte that cannot be part of a hostname, so "h:5060" yields the index
      * of the ":".
      */
-    static int consumeHost(ByteBuf buf, int i, int end) {
+    static int consumeHost(byte[] a, int i, int end) {
         if (i >= end) {
             return -1;
         }
-        if (buf.getByte(i) == '[') {
-            int close = indexOf(buf, i + 1, end, (byte) ']');
-            return close > 0 && isIpv6Address(buf, i + 1, close) ? close + 1 : -1;
+        if (a[i] == '[') {
+            int close = indexOf(a, i + 1, end, (byte) ']');
+            return close > 0 && isIpv6Address(a, i + 1, close) ? close + 1 : -1;
         }
-        int j = consumeRun(buf, i, end, HOSTNAME);
-        return isIpv4Address(buf, i, j) || isHostname(buf, i, j) ? j : -1;
+        int j = consumeRun(a, i, end, HOSTNAME);
+        return isIpv4Address(a, i, j) || isHostname(a, i, j) ? j : -1;
     }
 
     /** Whether {@code [start, end)} is exactly a host (hostname / IPv4address / IPv6reference). */
-    static boolean isHost(ByteBuf buf, int start, int end) {
-        return start < end && consumeHost(buf, start, end) == end;
+    static boolean isHost(byte[] a, int start, int end) {
+        return start < end && consumeHost(a, start, end) == end;
     }
 
     /** Whether {@code [start, end)} is "[" IPv6address "]". */
-    static boolean isIpv6Reference(ByteBuf buf, int start, int end) {
-        return end - start >= 4 && buf.getByte(start) == '[' && buf.getByte(end - 1) == ']'
-                && isIpv6Address(buf, start + 1, end - 1);
+    static boolean isIpv6Reference(byte[] a, int start, int end) {
+        return end - start >= 4 && a[start] == '[' && a[end - 1] == ']'
+                && isIpv6Address(a, start + 1, end - 1);
     }
 
     /**
      * hostname = *( domainlabel "." ) toplabel [ "." ]; domainlabel = alphanum / alphanum *(
      * alphanum / "-" ) alphanum; toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum.
      */
-    static boolean isHostname(ByteBuf buf, int start, int end) {
+    static boolean isHostname(byte[] a, int start, int end) {
         int e = end;
-        if (e > start && buf.getByte(e - 1) == '.') {
+        if (e > start && a[e - 1] == '.') {
             e--;
         }
         if (e <= start) {
@@ -441,11 +475,11 @@ final class Abnf {
         }
         int labelStart = start;
         for (int j = start; j <= e; j++) {
-            if (j == e || buf.getByte(j) == '.') {
-                if (!isLabel(buf, labelStart, j)) {
+            if (j == e || a[j] == '.') {
+                if (!isLabel(a, labelStart, j)) {
                     return false;
                 }
-                if (j == e && !is(buf.getByte(labelStart), ALPHA)) {
+                if (j == e && !is(a[labelStart], ALPHA)) {
                     return false; // toplabel starts with ALPHA, which tells a hostname from an IPv4address
                 }
                 labelStart = j + 1;
@@ -454,12 +488,12 @@ final class Abnf {
         return true;
     }
 
-    private static boolean isLabel(ByteBuf buf, int start, int end) {
-        if (start >= end || !is(buf.getByte(start), ALPHANUM) || !is(buf.getByte(end - 1), ALPHANUM)) {
+    private static boolean isLabel(byte[] a, int start, int end) {
+        if (start >= end || !is(a[start], ALPHANUM) || !is(a[end - 1], ALPHANUM)) {
             return false;
         }
         for (int j = start + 1; j < end - 1; j++) {
-            byte b = buf.getByte(j);
+            byte b = a[j];
             if (b != '-' && !is(b, ALPHANUM)) {
                 return false;
             }
@@ -468,17 +502,17 @@ final class Abnf {
     }
 
     /** IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each at most 255. */
-    static boolean isIpv4Address(ByteBuf buf, int start, int end) {
+    static boolean isIpv4Address(byte[] a, int start, int end) {
         int j = start;
         for (int part = 0; part < 4; part++) {
             if (part > 0) {
-                if (j >= end || buf.getByte(j) != '.') {
+                if (j >= end || a[j] != '.') {
                     return false;
                 }
                 j++;
             }
-            int d = consumeRun(buf, j, Math.min(end, j + 3), DIGIT);
-            if (d == j || decimal(buf, j, d, 255) < 0) {
+            int d = consumeRun(a, j, Math.min(end, j + 3), DIGIT);
+            if (d == j || decimal(a, j, d, 255) < 0) {
                 return false;
             }
             j = d;
@@ -495,7 +529,7 @@ final class Abnf {
      * before the IPv4 tail) valid while RFC 4291 writes {@code 2001:db8::192.0.2.1}; both are
      * accepted, as RFC 5118 asks parsers to be liberal here.
      */
-    static boolean isIpv6Address(ByteBuf buf, int start, int end) {
+    static boolean isIpv6Address(byte[] a, int start, int end) {
         if (end - start < 2) {
             return false;
         }
@@ -503,13 +537,13 @@ final class Abnf {
         int groups = 0;
         boolean compressed = false;
         boolean ipv4Next = false;
-        if (buf.getByte(j) == ':') {
-            if (buf.getByte(j + 1) != ':') {
+        if (a[j] == ':') {
+            if (a[j + 1] != ':') {
                 return false;
             }
             compressed = true;
             j += 2;
-            if (j < end && buf.getByte(j) == ':') {
+            if (j < end && a[j] == ':') {
                 j++;
                 ipv4Next = true;
             }
@@ -519,8 +553,8 @@ final class Abnf {
         }
         while (true) {
             // an IPv4 tail is the last piece: no ':' after it, a '.' in it
-            if (indexOf(buf, j, end, (byte) ':') < 0 && indexOf(buf, j, end, (byte) '.') >= 0) {
-                if (!isIpv4Address(buf, j, end)) {
+            if (indexOf(a, j, end, (byte) ':') < 0 && indexOf(a, j, end, (byte) '.') >= 0) {
+                if (!isIpv4Address(a, j, end)) {
                     return false;
                 }
                 groups += 2;
@@ -529,7 +563,7 @@ final class Abnf {
             if (ipv4Next) {
                 return false;
             }
-            int h = consumeRun(buf, j, Math.min(end, j + 5), HEXDIG);
+            int h = consumeRun(a, j, Math.min(end, j + 5), HEXDIG);
             if (h == j || h - j > 4) {
                 return false;
             }
@@ -538,17 +572,17 @@ final class Abnf {
             if (j == end) {
                 break;
             }
-            if (buf.getByte(j) != ':' || j + 1 == end) {
+            if (a[j] != ':' || j + 1 == end) {
                 return false;
             }
             j++;
-            if (buf.getByte(j) == ':') {
+            if (a[j] == ':') {
                 if (compressed) {
                     return false;
                 }
                 compressed = true;
                 j++;
-                if (j < end && buf.getByte(j) == ':') {
+                if (j < end && a[j] == ':') {
                     j++;
                     ipv4Next = true;
                 }
@@ -566,9 +600,9 @@ final class Abnf {
     // ---- misc ---------------------------------------------------------------------------------
 
     /** The index of the first {@code b} in {@code [start, end)}, or -1. */
-    static int indexOf(ByteBuf buf, int start, int end, byte b) {
+    static int indexOf(byte[] a, int start, int end, byte b) {
         for (int j = start; j < end; j++) {
-            if (buf.getByte(j) == b) {
+            if (a[j] == b) {
                 return j;
             }
         }
@@ -576,14 +610,14 @@ final class Abnf {
     }
 
     /** Whether {@code [start, end)} equals the ASCII {@code s}, ignoring ASCII case. */
-    static boolean equalsIgnoreCase(ByteBuf buf, int start, int end, String s) {
+    static boolean equalsIgnoreCase(byte[] a, int start, int end, String s) {
         if (end - start != s.length()) {
             return false;
         }
         for (int j = 0; j < s.length(); j++) {
-            int a = buf.getByte(start + j);
-            int b = s.charAt(j);
-            if (a != b && toLower(a) != toLower(b)) {
+            int x = a[start + j];
+            int y = s.charAt(j);
+            if (x != y && toLower(x) != toLower(y)) {
                 return false;
             }
         }
@@ -595,42 +629,42 @@ final class Abnf {
     }
 
     /** {@code [start, end)} as an ASCII string (bytes from 0x80 become U+FFFD). */
-    static String ascii(ByteBuf buf, int start, int end) {
-        return buf.toString(start, end - start, StandardCharsets.US_ASCII);
+    static String ascii(byte[] a, int start, int end) {
+        return new String(a, start, end - start, StandardCharsets.US_ASCII);
     }
 
     /** {@code [start, end)} as a lower-case ASCII string; a {@code known} string is returned without copying. */
-    static String asciiLower(ByteBuf buf, int start, int end, String[] known) {
+    static String asciiLower(byte[] a, int start, int end, String[] known) {
         for (String k : known) {
-            if (equalsIgnoreCase(buf, start, end, k)) {
+            if (equalsIgnoreCase(a, start, end, k)) {
                 return k;
             }
         }
-        return Ascii.toLowerCase(ascii(buf, start, end));
+        return Ascii.toLowerCase(ascii(a, start, end));
     }
 
     /** {@code [start, end)} as an upper-case ASCII string; a {@code known} string is returned without copying. */
-    static String asciiUpper(ByteBuf buf, int start, int end, String[] known) {
+    static String asciiUpper(byte[] a, int start, int end, String[] known) {
         for (String k : known) {
-            if (equalsIgnoreCase(buf, start, end, k)) {
+            if (equalsIgnoreCase(a, start, end, k)) {
                 return k;
             }
         }
-        return Ascii.toUpperCase(ascii(buf, start, end));
+        return Ascii.toUpperCase(ascii(a, start, end));
     }
 
     /** {@code [start, end)} as a string, the exact {@code known} string when the bytes match it. */
-    static String asciiExact(ByteBuf buf, int start, int end, String known) {
+    static String asciiExact(byte[] a, int start, int end, String known) {
         if (end - start == known.length()) {
             boolean same = true;
             for (int j = 0; j < known.length() && same; j++) {
-                same = buf.getByte(start + j) == known.charAt(j);
+                same = a[start + j] == known.charAt(j);
             }
             if (same) {
                 return known;
             }
         }
-        return ascii(buf, start, end);
+        return ascii(a, start, end);
     }
 
     /** Packs a byte range into one long: {@code start << 32 | end}. */

@@ -38,19 +38,22 @@ public record CSeq(long number, SipMethod method, String methodName) {
         if (!Abnf.inBounds(buf, start, end)) {
             return null;
         }
-        int numberStart = Abnf.consumeLws(buf, start, end);
-        int numberEnd = Abnf.expectDigits(buf, numberStart, end);
+        int off = Abnf.offset(buf, start);
+        byte[] a = Abnf.array(buf, start, end);
+        int e = end + off;
+        int numberStart = Abnf.consumeLws(a, start + off, e);
+        int numberEnd = Abnf.expectDigits(a, numberStart, e);
         if (numberEnd < 0) {
             return null;
         }
-        long number = Abnf.decimal(buf, numberStart, numberEnd, MAX_NUMBER);
-        int methodStart = Abnf.expectLws(buf, numberEnd, end);
-        int methodEnd = methodStart < 0 ? -1 : Abnf.expectToken(buf, methodStart, end);
-        if (number < 0 || methodEnd < 0 || Abnf.consumeLws(buf, methodEnd, end) != end) {
+        long number = Abnf.decimal(a, numberStart, numberEnd, MAX_NUMBER);
+        int methodStart = Abnf.expectLws(a, numberEnd, e);
+        int methodEnd = methodStart < 0 ? -1 : Abnf.expectToken(a, methodStart, e);
+        if (number < 0 || methodEnd < 0 || Abnf.consumeLws(a, methodEnd, e) != e) {
             return null;
         }
-        SipMethod method = SipMethod.lookup(buf, methodStart, methodEnd - methodStart);
-        String name = method == SipMethod.OTHER ? Abnf.ascii(buf, methodStart, methodEnd) : method.name();
+        SipMethod method = SipMethod.lookup(buf, methodStart - off, methodEnd - methodStart);
+        String name = method == SipMethod.OTHER ? Abnf.ascii(a, methodStart, methodEnd) : method.name();
         return new CSeq(number, method, name);
     }
 

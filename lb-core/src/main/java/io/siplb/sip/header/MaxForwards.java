@@ -25,11 +25,14 @@ public final class MaxForwards {
         if (!Abnf.inBounds(buf, start, end)) {
             return -1;
         }
-        int digitsStart = Abnf.consumeLws(buf, start, end);
-        int digitsEnd = Abnf.consumeRun(buf, digitsStart, end, Abnf.DIGIT);
-        if (Abnf.consumeLws(buf, digitsEnd, end) != end) {
+        int off = Abnf.offset(buf, start);
+        byte[] a = Abnf.array(buf, start, end);
+        int e = end + off;
+        int digitsStart = Abnf.consumeLws(a, start + off, e);
+        int digitsEnd = Abnf.consumeRun(a, digitsStart, e, Abnf.DIGIT);
+        if (Abnf.consumeLws(a, digitsEnd, e) != e) {
             return -1;
         }
-        return (int) Abnf.decimal(buf, digitsStart, digitsEnd, MAX);
+        return (int) Abnf.decimal(a, digitsStart, digitsEnd, MAX);
     }
 }

@@ -1,7 +1,6 @@
 package io.siplb.sip.header;
 
 import com.google.common.base.Ascii;
-import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -126,29 +125,29 @@ public final class Params {
      * too, because RFC 5118 §4.5 shows {@code received=2001:db8::9:255}. Null when malformed,
      * including an empty parameter (";;" or a trailing ";").
      */
-    static Params parseHeaderParams(ByteBuf buf, int i, int end) {
+    static Params parseHeaderParams(byte[] a, int i, int end, int off) {
         Builder b = null;
         int j = i;
         while (true) {
-            j = Abnf.consumeSws(buf, j, end);
+            j = Abnf.consumeSws(a, j, end);
             if (j == end) {
                 return b == null ? EMPTY : b.build();
             }
-            if (buf.getByte(j) != ';') {
+            if (a[j] != ';') {
                 return null;
             }
             int semi = j;
-            int nameStart = Abnf.consumeSws(buf, j + 1, end);
-            int nameEnd = Abnf.expectToken(buf, nameStart, end);
+            int nameStart = Abnf.consumeSws(a, j + 1, end);
+            int nameEnd = Abnf.expectToken(a, nameStart, end);
             if (nameEnd < 0) {
                 return null;
             }
-            int k = Abnf.consumeSws(buf, nameEnd, end);
+            int k = Abnf.consumeSws(a, nameEnd, end);
             int valueStart = -1;
             int valueEnd = -1;
-            if (k < end && buf.getByte(k) == '=') {
-                valueStart = Abnf.consumeSws(buf, k + 1, end);
-                valueEnd = consumeGenValue(buf, valueStart, end);
+            if (k < end && a[k] == '=') {
+                valueStart = Abnf.consumeSws(a, k + 1, end);
+                valueEnd = consumeGenValue(a, valueStart, end);
                 if (valueEnd <= valueStart) {
                     return null;
                 }
@@ -159,34 +158,34 @@ public final class Params {
             if (b == null) {
                 b = new Builder();
             }
-            b.add(Abnf.asciiLower(buf, nameStart, nameEnd, KNOWN_NAMES),
-                    valueStart < 0 ? "" : valueString(buf, valueStart, valueEnd), Abnf.pack(semi, j));
+            b.add(Abnf.asciiLower(a, nameStart, nameEnd, KNOWN_NAMES),
+                    valueStart < 0 ? "" : valueString(a, valueStart, valueEnd), Abnf.pack(semi - off, j - off));
         }
     }
 
     /** gen-value = token / host / quoted-string (and a bare IPv6address); the index after it or -1. */
-    private static int consumeGenValue(ByteBuf buf, int i, int end) {
+    private static int consumeGenValue(byte[] a, int i, int end) {
         if (i >= end) {
             return -1;
         }
-        if (buf.getByte(i) == '"') {
-            return Abnf.consumeQuotedString(buf, i, end);
+        if (a[i] == '"') {
+            return Abnf.consumeQuotedString(a, i, end);
         }
-        int j = Abnf.consumeRun(buf, i, end, Abnf.TOKEN | Abnf.HOST);
+        int j = Abnf.consumeRun(a, i, end, Abnf.TOKEN | Abnf.HOST);
         if (j == i) {
             return -1;
         }
-        if (Abnf.consumeToken(buf, i, j) == j) {
+        if (Abnf.consumeToken(a, i, j) == j) {
             return j;
         }
-        return Abnf.isHost(buf, i, j) || Abnf.isIpv6Address(buf, i, j) ? j : -1;
+        return Abnf.isHost(a, i, j) || Abnf.isIpv6Address(a, i, j) ? j : -1;
     }
 
-    private static String valueString(ByteBuf buf, int start, int end) {
+    private static String valueString(byte[] a, int start, int end) {
         // quoted-strings may carry UTF-8 (RFC 3261 §25.1 UTF8-NONASCII); everything else is ASCII
-        return buf.getByte(start) == '"'
-                ? buf.toString(start, end - start, StandardCharsets.UTF_8)
-                : Abnf.ascii(buf, start, end);
+        return a[start] == '"'
+                ? new String(a, start, end - start, StandardCharsets.UTF_8)
+                : Abnf.ascii(a, start, end);
     }
 
     /**
@@ -195,41 +194,41 @@ public final class Params {
      * Returns the parameters and sets {@code endOut[0]} to the index after them (at a "?" or
      * {@code end}), or returns null when malformed.
      */
-    static Params parseUriParams(ByteBuf buf, int i, int end, int[] endOut) {
-        return parseUriLike(buf, i, end, endOut, Abnf.PARAMCHAR, true);
+    static Params parseUriParams(byte[] a, int i, int end, int off, int[] endOut) {
+        return parseUriLike(a, i, end, off, endOut, Abnf.PARAMCHAR, true);
     }
 
     /**
      * tel URI parameters (RFC 3966): {@code ";" pname ["=" pvalue]}, {@code pname = 1*( alphanum
      * / "-" )}, {@code pvalue = 1*paramchar}. Like {@link #parseUriParams}.
      */
-    static Params parseTelParams(ByteBuf buf, int i, int end, int[] endOut) {
-        return parseUriLike(buf, i, end, endOut, Abnf.ALPHANUM, false);
+    static Params parseTelParams(byte[] a, int i, int end, int off, int[] endOut) {
+        return parseUriLike(a, i, end, off, endOut, Abnf.ALPHANUM, false);
     }
 
-    private static Params parseUriLike(ByteBuf buf, int i, int end, int[] endOut, int nameMask, boolean escapedNames) {
+    private static Params parseUriLike(byte[] a, int i, int end, int off, int[] endOut, int nameMask, boolean escapedNames) {
         Builder b = null;
         int j = i;
-        while (j < end && buf.getByte(j) == ';') {
+        while (j < end && a[j] == ';') {
             int semi = j;
             int nameStart = j + 1;
             int nameEnd = escapedNames
-                    ? Abnf.consumeEscapedRun(buf, nameStart, end, nameMask)
-                    : consumeTelName(buf, nameStart, end);
+                    ? Abnf.consumeEscapedRun(a, nameStart, end, nameMask)
+                    : consumeTelName(a, nameStart, end);
             if (nameEnd <= nameStart) {
                 return null;
             }
             j = nameEnd;
             String value = "";
-            if (j < end && buf.getByte(j) == '=') {
-                int valueEnd = Abnf.consumeEscapedRun(buf, j + 1, end, Abnf.PARAMCHAR);
+            if (j < end && a[j] == '=') {
+                int valueEnd = Abnf.consumeEscapedRun(a, j + 1, end, Abnf.PARAMCHAR);
                 if (valueEnd <= j + 1) {
                     return null;
                 }
-                value = Abnf.ascii(buf, j + 1, valueEnd);
+                value = Abnf.ascii(a, j + 1, valueEnd);
                 j = valueEnd;
             }
-            String name = Abnf.asciiLower(buf, nameStart, nameEnd, KNOWN_NAMES);
+            String name = Abnf.asciiLower(a, nameStart, nameEnd, KNOWN_NAMES);
             if (escapedNames && name.indexOf('%') >= 0) {
                 // RFC 3261 §19.1.4: escaped and unescaped characters compare equal (RFC 4475 esc01 "%6C%72")
                 name = Ascii.toLowerCase(Abnf.unescape(name));
@@ -237,16 +236,16 @@ public final class Params {
             if (b == null) {
                 b = new Builder();
             }
-            b.add(name, value, Abnf.pack(semi, j));
+            b.add(name, value, Abnf.pack(semi - off, j - off));
         }
         endOut[0] = j;
         return b == null ? EMPTY : b.build();
     }
 
-    private static int consumeTelName(ByteBuf buf, int i, int end) {
+    private static int consumeTelName(byte[] a, int i, int end) {
         int j = i;
         while (j < end) {
-            byte c = buf.getByte(j);
+            byte c = a[j];
             if (c == '-' || Abnf.is(c, Abnf.ALPHANUM)) {
                 j++;
             } else {

@@ -67,64 +67,70 @@ public final class Via {
         if (!Abnf.inBounds(buf, start, end)) {
             return null;
         }
-        int nameStart = Abnf.consumeLws(buf, start, end);
-        int nameEnd = Abnf.expectToken(buf, nameStart, end);
+        int off = Abnf.offset(buf, start);
+        return parse(Abnf.array(buf, start, end), start + off, end + off, off);
+    }
+
+    /** {@link #parse(ByteBuf, int, int)} on array indices; {@code off} maps buffer offsets to them. */
+    private static Via parse(byte[] a, int start, int end, int off) {
+        int nameStart = Abnf.consumeLws(a, start, end);
+        int nameEnd = Abnf.expectToken(a, nameStart, end);
         if (nameEnd < 0) {
             return null;
         }
-        int versionStart = Abnf.expectSlash(buf, nameEnd, end);
-        int versionEnd = versionStart < 0 ? -1 : Abnf.expectToken(buf, versionStart, end);
+        int versionStart = Abnf.expectSlash(a, nameEnd, end);
+        int versionEnd = versionStart < 0 ? -1 : Abnf.expectToken(a, versionStart, end);
         if (versionEnd < 0) {
             return null;
         }
-        int transportStart = Abnf.expectSlash(buf, versionEnd, end);
-        int transportEnd = transportStart < 0 ? -1 : Abnf.expectToken(buf, transportStart, end);
+        int transportStart = Abnf.expectSlash(a, versionEnd, end);
+        int transportEnd = transportStart < 0 ? -1 : Abnf.expectToken(a, transportStart, end);
         if (transportEnd < 0) {
             return null;
         }
-        int hostStart = Abnf.expectLws(buf, transportEnd, end);
-        int hostEnd = hostStart < 0 ? -1 : Abnf.consumeHost(buf, hostStart, end);
+        int hostStart = Abnf.expectLws(a, transportEnd, end);
+        int hostEnd = hostStart < 0 ? -1 : Abnf.consumeHost(a, hostStart, end);
         if (hostEnd < 0) {
             return null;
         }
         int port = -1;
         int sentByEnd = hostEnd;
-        int colon = Abnf.consumeSws(buf, hostEnd, end);
-        if (colon < end && buf.getByte(colon) == ':') {
-            int portStart = Abnf.consumeSws(buf, colon + 1, end);
-            int portEnd = Abnf.consumeRun(buf, portStart, end, Abnf.DIGIT);
-            port = Abnf.port(buf, portStart, portEnd);
+        int colon = Abnf.consumeSws(a, hostEnd, end);
+        if (colon < end && a[colon] == ':') {
+            int portStart = Abnf.consumeSws(a, colon + 1, end);
+            int portEnd = Abnf.consumeRun(a, portStart, end, Abnf.DIGIT);
+            port = Abnf.port(a, portStart, portEnd);
             if (port < 0) {
                 return null;
             }
             sentByEnd = portEnd;
         }
-        Params params = Params.parseHeaderParams(buf, sentByEnd, end);
-        if (params == null || !knownParamsValid(buf, params)) {
+        Params params = Params.parseHeaderParams(a, sentByEnd, end, off);
+        if (params == null || !knownParamsValid(a, off, params)) {
             return null;
         }
-        int last = params.isEmpty() ? sentByEnd : (int) params.range(params.size() - 1);
+        int last = params.isEmpty() ? sentByEnd - off : (int) params.range(params.size() - 1);
         return new Via(
-                Abnf.asciiExact(buf, nameStart, nameEnd, "SIP"),
-                Abnf.asciiExact(buf, versionStart, versionEnd, "2.0"),
-                Abnf.asciiUpper(buf, transportStart, transportEnd, TRANSPORTS),
-                Abnf.ascii(buf, hostStart, hostEnd),
-                port, params, nameStart, last, sentByEnd);
+                Abnf.asciiExact(a, nameStart, nameEnd, "SIP"),
+                Abnf.asciiExact(a, versionStart, versionEnd, "2.0"),
+                Abnf.asciiUpper(a, transportStart, transportEnd, TRANSPORTS),
+                Abnf.ascii(a, hostStart, hostEnd),
+                port, params, nameStart - off, last, sentByEnd - off);
     }
 
-    private static boolean knownParamsValid(ByteBuf buf, Params params) {
+    private static boolean knownParamsValid(byte[] a, int off, Params params) {
         for (int i = 0; i < params.size(); i++) {
             String v = params.value(i);
-            int valueEnd = (int) params.range(i);
+            int valueEnd = (int) params.range(i) + off;
             int valueStart = valueEnd - v.length();
             boolean ok = switch (params.name(i)) {
-                case "branch" -> !v.isEmpty() && Abnf.consumeToken(buf, valueStart, valueEnd) == valueEnd;
-                case "received" -> isIpAddress(buf, valueStart, valueEnd);
+                case "branch" -> !v.isEmpty() && Abnf.consumeToken(a, valueStart, valueEnd) == valueEnd;
+                case "received" -> isIpAddress(a, valueStart, valueEnd);
                 // RFC 3581 §4: response-port = "rport" [EQUAL 1*DIGIT]
-                case "rport" -> v.isEmpty() || Abnf.port(buf, valueStart, valueEnd) >= 0;
+                case "rport" -> v.isEmpty() || Abnf.port(a, valueStart, valueEnd) >= 0;
                 // ttl = 1*3DIGIT ; 0 to 255
-                case "ttl" -> v.length() <= 3 && Abnf.decimal(buf, valueStart, valueEnd, 255) >= 0;
-                case "maddr" -> Abnf.isHost(buf, valueStart, valueEnd);
+                case "ttl" -> v.length() <= 3 && Abnf.decimal(a, valueStart, valueEnd, 255) >= 0;
+                case "maddr" -> Abnf.isHost(a, valueStart, valueEnd);
                 default -> true;
             };
             if (!ok) {
@@ -136,9 +142,9 @@ public final class Via {
 
     // RFC 3261: via-received = "received" EQUAL (IPv4address / IPv6address); RFC 5118 §4.5 notes
     // that implementations also write the IPv6 address as a reference, so accept both forms.
-    private static boolean isIpAddress(ByteBuf buf, int start, int end) {
-        return start < end && (Abnf.isIpv4Address(buf, start, end) || Abnf.isIpv6Address(buf, start, end)
-                || Abnf.isIpv6Reference(buf, start, end));
+    private static boolean isIpAddress(byte[] a, int start, int end) {
+        return start < end && (Abnf.isIpv4Address(a, start, end) || Abnf.isIpv6Address(a, start, end)
+                || Abnf.isIpv6Reference(a, start, end));
     }
 
     /** protocol-name, as written ("SIP"). */

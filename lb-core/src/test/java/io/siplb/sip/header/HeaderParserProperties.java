@@ -90,6 +90,47 @@ class HeaderParserProperties {
         }
     }
 
+    /**
+     * The parsers read heap buffers through their array and copy other buffers' bytes first: a
+     * direct buffer, a heap buffer whose array starts before its index 0 (a slice), and a
+     * composite whose components split the value must all give the same result.
+     */
+    @Property(tries = 1000)
+    void parsersGiveTheSameResultWhateverHoldsTheBytes(
+            @ForAll("values") String value, @ForAll("junk") String before, @ForAll("junk") String after) {
+        byte[] b = before.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        byte[] wire = new byte[b.length + v.length + after.length()];
+        System.arraycopy(b, 0, wire, 0, b.length);
+        System.arraycopy(v, 0, wire, b.length, v.length);
+        System.arraycopy(after.getBytes(StandardCharsets.ISO_8859_1), 0, wire, b.length + v.length, after.length());
+        int start = b.length;
+        int end = b.length + v.length;
+        for (Map.Entry<String, Wire.Parser<?>> parser : PARSERS.entrySet()) {
+            Object heap = parseIn(parser.getValue(), Unpooled.wrappedBuffer(wire), start, end);
+            ByteBuf direct = Unpooled.directBuffer(wire.length).writeBytes(wire);
+            byte[] padded = new byte[wire.length + 7];
+            System.arraycopy(wire, 0, padded, 5, wire.length);
+            ByteBuf slice = Unpooled.wrappedBuffer(padded).slice(5, wire.length);
+            int split = (start + end) / 2;
+            ByteBuf composite = Unpooled.wrappedBuffer(
+                    Unpooled.copiedBuffer(wire, 0, split), Unpooled.copiedBuffer(wire, split, wire.length - split));
+            for (ByteBuf buf : List.of(direct, slice, composite)) {
+                assertThat(parseIn(parser.getValue(), buf, start, end)).as(parser.getKey() + " in " + buf)
+                        .usingRecursiveComparison().isEqualTo(heap);
+            }
+        }
+    }
+
+    /** Parses {@code [start, end)} of {@code buf} and releases it. */
+    private static Object parseIn(Wire.Parser<?> parser, ByteBuf buf, int start, int end) {
+        try {
+            return parser.parse(buf, start, end);
+        } finally {
+            buf.release();
+        }
+    }
+
     /** Different surroundings of the same length: what a parser that peeks outside would notice. */
     private static String sameLength(String junk) {
         return "x".repeat(junk.length());
