@@ -115,6 +115,9 @@ public enum HeaderName {
     private final long[] words;
     /** Per word: 0x20 in the bytes that are letters, 0 elsewhere. For names under 8 bytes, word 0 covers bytes 0-7. */
     private final long[] caseMask;
+    /** {@link #words} and {@link #caseMask} in little-endian order, for {@link #matches(byte[], int, int)}. */
+    private final long[] wordsLe;
+    private final long[] caseMaskLe;
 
     HeaderName(String canonical) {
         this(canonical, (char) 0);
@@ -135,6 +138,12 @@ public enum HeaderName {
                 words[w] = words[w] << 8 | (b & 0xFF);
                 caseMask[w] = caseMask[w] << 8 | (b >= 'a' && b <= 'z' ? 0x20 : 0);
             }
+        }
+        this.wordsLe = new long[n];
+        this.caseMaskLe = new long[n];
+        for (int w = 0; w < n; w++) {
+            wordsLe[w] = Long.reverseBytes(words[w]);
+            caseMaskLe[w] = Long.reverseBytes(caseMask[w]);
         }
     }
 
@@ -206,6 +215,59 @@ public enum HeaderName {
         for (int w = 0; w < words.length; w++) {
             int off = Math.min(8 * w, len - 8);
             if ((buf.getLong(start + off) | caseMask[w]) != words[w]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #lookup(ByteBuf, int, int)} over {@code a[start, start+len)}, for the parser, which
+     * reads a byte array (see {@link FrameBytes}). {@code readable} is where the bytes that may be
+     * read end: a short name is compared as one eight-byte word when that many are there.
+     */
+    static HeaderName lookup(byte[] a, int start, int len, int readable) {
+        if (len == 1) {
+            int c = a[start] | 0x20;
+            if (c >= 'a' && c <= 'z') {
+                HeaderName n = COMPACT[c];
+                return n != null ? n : OTHER;
+            }
+            return OTHER;
+        }
+        if (len <= 0 || len >= BY_LENGTH.length) {
+            return OTHER;
+        }
+        int first = a[start] | 0x20;
+        if (first < 'a' || first > 'z') {
+            return OTHER;
+        }
+        for (HeaderName candidate : BY_LENGTH[len][first - 'a']) {
+            if (candidate.matches(a, start, readable)) {
+                return candidate;
+            }
+        }
+        return OTHER;
+    }
+
+    private boolean matches(byte[] a, int start, int readable) {
+        int len = lower.length;
+        if (len < 8) {
+            if (start + 8 <= readable) {
+                // the bytes after the name are masked off: only the name's own bytes are compared
+                long word = FrameBytes.longAt(a, start) & (-1L >>> (8 * (8 - len)));
+                return (word | caseMaskLe[0]) == wordsLe[0];
+            }
+            for (int i = 1; i < len; i++) {
+                if ((a[start + i] | (caseMask[0] >>> (8 * (7 - i)) & 0xFF)) != lower[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int w = 0; w < wordsLe.length; w++) {
+            int off = Math.min(8 * w, len - 8);
+            if ((FrameBytes.longAt(a, start + off) | caseMaskLe[w]) != wordsLe[w]) {
                 return false;
             }
         }

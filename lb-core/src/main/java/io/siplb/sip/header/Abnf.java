@@ -119,6 +119,11 @@ final class Abnf {
     private Abnf() {
     }
 
+    /** The classes byte {@code b} belongs to, as a mask. */
+    static int classes(byte b) {
+        return CLASSES[b & 0xFF];
+    }
+
     /** Whether byte {@code b} belongs to any of the classes in {@code mask}. */
     static boolean is(int b, int mask) {
         return (CLASSES[b & 0xFF] & mask) != 0;
@@ -463,42 +468,28 @@ final class Abnf {
 
     /**
      * hostname = *( domainlabel "." ) toplabel [ "." ]; domainlabel = alphanum / alphanum *(
-     * alphanum / "-" ) alphanum; toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum.
+     * alphanum / "-" ) alphanum; toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum. One pass.
      */
     static boolean isHostname(byte[] a, int start, int end) {
         int e = end;
         if (e > start && a[e - 1] == '.') {
             e--;
         }
-        if (e <= start) {
-            return false;
-        }
         int labelStart = start;
-        for (int j = start; j <= e; j++) {
-            if (j == e || a[j] == '.') {
-                if (!isLabel(a, labelStart, j)) {
+        for (int j = start; j < e; j++) {
+            byte b = a[j];
+            if (b == '.') {
+                // a label is not empty and neither starts nor ends with "-"
+                if (j == labelStart || a[j - 1] == '-') {
                     return false;
                 }
-                if (j == e && !is(a[labelStart], ALPHA)) {
-                    return false; // toplabel starts with ALPHA, which tells a hostname from an IPv4address
-                }
                 labelStart = j + 1;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isLabel(byte[] a, int start, int end) {
-        if (start >= end || !is(a[start], ALPHANUM) || !is(a[end - 1], ALPHANUM)) {
-            return false;
-        }
-        for (int j = start + 1; j < end - 1; j++) {
-            byte b = a[j];
-            if (b != '-' && !is(b, ALPHANUM)) {
+            } else if (b == '-' ? j == labelStart : !is(b, ALPHANUM)) {
                 return false;
             }
         }
-        return true;
+        // toplabel starts with ALPHA, which tells a hostname from an IPv4address
+        return labelStart < e && a[e - 1] != '-' && is(a[labelStart], ALPHA);
     }
 
     /** IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each at most 255. */
@@ -511,11 +502,15 @@ final class Abnf {
                 }
                 j++;
             }
-            int d = consumeRun(a, j, Math.min(end, j + 3), DIGIT);
-            if (d == j || decimal(a, j, d, 255) < 0) {
+            int digitsStart = j;
+            int value = 0;
+            while (j < end && j - digitsStart < 3 && a[j] >= '0' && a[j] <= '9') {
+                value = value * 10 + (a[j] - '0');
+                j++;
+            }
+            if (j == digitsStart || value > 255) {
                 return false;
             }
-            j = d;
         }
         return j == end;
     }
@@ -640,7 +635,23 @@ final class Abnf {
                 return k;
             }
         }
-        return Ascii.toLowerCase(ascii(a, start, end));
+        return asciiLower(a, start, end);
+    }
+
+    /** {@code [start, end)} as a lower-case ASCII string (bytes from 0x80 become U+FFFD). */
+    static String asciiLower(byte[] a, int start, int end) {
+        int j = start;
+        while (j < end && (a[j] < 'A' || a[j] > 'Z')) {
+            j++;
+        }
+        if (j == end) {
+            return ascii(a, start, end); // already lower case, the usual host
+        }
+        byte[] lower = new byte[end - start];
+        for (int k = start; k < end; k++) {
+            lower[k - start] = (byte) toLower(a[k]);
+        }
+        return new String(lower, StandardCharsets.US_ASCII);
     }
 
     /** {@code [start, end)} as an upper-case ASCII string; a {@code known} string is returned without copying. */

@@ -30,6 +30,9 @@ public final class Params {
         "ob", "expires", "q", "comp", "alias", "sigcomp-id", "phone-context", "isub", "ext", "gr",
     };
 
+    /** {@link #KNOWN_NAMES} by length, so that a name is compared with few of them. */
+    private static final String[][] KNOWN_BY_LENGTH = byLength(KNOWN_NAMES);
+
     private final String[] names;
     private final String[] values;
     private final long[] ranges;
@@ -90,7 +93,8 @@ public final class Params {
     /** The index of the first parameter called {@code name} (any case), or -1. */
     public int indexOf(String name) {
         for (int i = 0; i < size; i++) {
-            if (names[i].equalsIgnoreCase(name)) {
+            // known names are the constants above, so a lookup by a literal usually matches by identity
+            if (names[i] == name || names[i].equalsIgnoreCase(name)) {
                 return i;
             }
         }
@@ -158,7 +162,7 @@ public final class Params {
             if (b == null) {
                 b = new Builder();
             }
-            b.add(Abnf.asciiLower(a, nameStart, nameEnd, KNOWN_NAMES),
+            b.add(name(a, nameStart, nameEnd),
                     valueStart < 0 ? "" : valueString(a, valueStart, valueEnd), Abnf.pack(semi - off, j - off));
         }
     }
@@ -171,14 +175,44 @@ public final class Params {
         if (a[i] == '"') {
             return Abnf.consumeQuotedString(a, i, end);
         }
-        int j = Abnf.consumeRun(a, i, end, Abnf.TOKEN | Abnf.HOST);
+        int j = i;
+        boolean token = true;
+        while (j < end) {
+            int classes = Abnf.classes(a[j]);
+            if ((classes & (Abnf.TOKEN | Abnf.HOST)) == 0) {
+                break;
+            }
+            token &= (classes & Abnf.TOKEN) != 0;
+            j++;
+        }
         if (j == i) {
             return -1;
         }
-        if (Abnf.consumeToken(a, i, j) == j) {
+        if (token) {
             return j;
         }
         return Abnf.isHost(a, i, j) || Abnf.isIpv6Address(a, i, j) ? j : -1;
+    }
+
+    /** A parameter name in lower case, a {@link #KNOWN_NAMES} constant when it is one of them. */
+    private static String name(byte[] a, int start, int end) {
+        int length = end - start;
+        return length < KNOWN_BY_LENGTH.length
+                ? Abnf.asciiLower(a, start, end, KNOWN_BY_LENGTH[length])
+                : Abnf.asciiLower(a, start, end);
+    }
+
+    private static String[][] byLength(String[] names) {
+        int max = 0;
+        for (String n : names) {
+            max = Math.max(max, n.length());
+        }
+        String[][] byLength = new String[max + 1][];
+        for (int len = 0; len <= max; len++) {
+            final int l = len;
+            byLength[len] = Arrays.stream(names).filter(n -> n.length() == l).toArray(String[]::new);
+        }
+        return byLength;
     }
 
     private static String valueString(byte[] a, int start, int end) {
@@ -191,22 +225,27 @@ public final class Params {
     /**
      * SIP URI parameters, RFC 3261 {@code *( ";" uri-parameter )} with {@code other-param = pname
      * [ "=" pvalue ]}, {@code pname = 1*paramchar}, {@code pvalue = 1*paramchar}; no white space.
-     * Returns the parameters and sets {@code endOut[0]} to the index after them (at a "?" or
-     * {@code end}), or returns null when malformed.
+     * Returns the parameters, which end at the end of the last one's range (at a "?" or {@code
+     * end}; see {@link #end}), or null when malformed.
      */
-    static Params parseUriParams(byte[] a, int i, int end, int off, int[] endOut) {
-        return parseUriLike(a, i, end, off, endOut, Abnf.PARAMCHAR, true);
+    static Params parseUriParams(byte[] a, int i, int end, int off) {
+        return parseUriLike(a, i, end, off, Abnf.PARAMCHAR, true);
     }
 
     /**
      * tel URI parameters (RFC 3966): {@code ";" pname ["=" pvalue]}, {@code pname = 1*( alphanum
      * / "-" )}, {@code pvalue = 1*paramchar}. Like {@link #parseUriParams}.
      */
-    static Params parseTelParams(byte[] a, int i, int end, int off, int[] endOut) {
-        return parseUriLike(a, i, end, off, endOut, Abnf.ALPHANUM, false);
+    static Params parseTelParams(byte[] a, int i, int end, int off) {
+        return parseUriLike(a, i, end, off, Abnf.ALPHANUM, false);
     }
 
-    private static Params parseUriLike(byte[] a, int i, int end, int off, int[] endOut, int nameMask, boolean escapedNames) {
+    /** The array index after the last parameter ({@code off} as given to the parser), or {@code ifNone}. */
+    int end(int off, int ifNone) {
+        return size == 0 ? ifNone : (int) ranges[size - 1] + off;
+    }
+
+    private static Params parseUriLike(byte[] a, int i, int end, int off, int nameMask, boolean escapedNames) {
         Builder b = null;
         int j = i;
         while (j < end && a[j] == ';') {
@@ -228,7 +267,7 @@ public final class Params {
                 value = Abnf.ascii(a, j + 1, valueEnd);
                 j = valueEnd;
             }
-            String name = Abnf.asciiLower(a, nameStart, nameEnd, KNOWN_NAMES);
+            String name = name(a, nameStart, nameEnd);
             if (escapedNames && name.indexOf('%') >= 0) {
                 // RFC 3261 §19.1.4: escaped and unescaped characters compare equal (RFC 4475 esc01 "%6C%72")
                 name = Ascii.toLowerCase(Abnf.unescape(name));
@@ -238,7 +277,6 @@ public final class Params {
             }
             b.add(name, value, Abnf.pack(semi - off, j - off));
         }
-        endOut[0] = j;
         return b == null ? EMPTY : b.build();
     }
 

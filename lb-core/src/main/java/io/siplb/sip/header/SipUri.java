@@ -37,7 +37,6 @@ public final class SipUri {
     }
 
     private static final String[] SCHEMES = {"sip", "sips", "tel"};
-    private static final String[] NONE = {};
 
     private final Scheme scheme;
     private final String schemeName;
@@ -151,12 +150,11 @@ public final class SipUri {
             }
             j = portEnd;
         }
-        int[] paramsEnd = new int[1];
-        Params params = Params.parseUriParams(a, j, end, off, paramsEnd);
+        Params params = Params.parseUriParams(a, j, end, off);
         if (params == null) {
             return null;
         }
-        j = paramsEnd[0];
+        j = params.end(off, j);
         int headersStart = -1;
         if (j < end && a[j] == '?') {
             headersStart = j;
@@ -165,7 +163,7 @@ public final class SipUri {
         if (j != end) {
             return null;
         }
-        return new SipUri(scheme, schemeName, user, password, Abnf.asciiLower(a, hostStart, hostEnd, NONE), port,
+        return new SipUri(scheme, schemeName, user, password, Abnf.asciiLower(a, hostStart, hostEnd), port,
                 params, headersStart < 0 ? -1 : headersStart - off, null, null, start - off, end - off,
                 hostStart - off, hostEnd - off);
     }
@@ -209,9 +207,8 @@ public final class SipUri {
         if (digits == 0) {
             return null;
         }
-        int[] paramsEnd = new int[1];
-        Params params = Params.parseTelParams(a, j, end, off, paramsEnd);
-        if (params == null || paramsEnd[0] != end) {
+        Params params = Params.parseTelParams(a, j, end, off);
+        if (params == null || params.end(off, j) != end) {
             return null;
         }
         return new SipUri(Scheme.TEL, "tel", null, null, null, -1, params, -1, Abnf.ascii(a, i, j), null,

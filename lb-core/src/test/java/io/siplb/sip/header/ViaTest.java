@@ -144,6 +144,22 @@ class ViaTest {
     }
 
     @Test
+    void acceptsWhiteSpaceAfterTheLastSlashOfSip20() {
+        Via v = via("SIP/2.0/ UDP h.example.com;branch=z9hG4bK1");
+
+        assertThat(v.transport()).isEqualTo("UDP");
+        assertThat(v.host()).isEqualTo("h.example.com");
+    }
+
+    @Test
+    void keepsAProtocolNameWrittenInLowerCase() {
+        Via v = via("sip/2.0/UDP h.example.com;branch=z9hG4bK1");
+
+        assertThat(v.protocolName()).isEqualTo("sip");
+        assertThat(v.protocolVersion()).isEqualTo("2.0");
+    }
+
+    @Test
     void acceptsTheSecondViaOfWsinvWithFoldedParams() {
         // RFC 4475 §3.1.1.1, the compact "v:" line split at its comma
         Via v = via("""

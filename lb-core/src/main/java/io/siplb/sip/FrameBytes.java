@@ -1,0 +1,149 @@
+package io.siplb.sip;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The bytes of one frame as {@link SipParser} reads them: a heap buffer's own array, or for any
+ * other buffer a copy in a per-thread scratch array, made block by block only as far as the
+ * parser reads (the start line and the header section, rarely more than the first block; a
+ * large body is never copied).
+ *
+ * <p>Why: {@link ByteBuf#getByte} checks the index and the buffer's reference count on every
+ * call, and indexing a header section reads about ten bytes per line that way. A copy costs one
+ * check and a memory copy of a few hundred bytes, and then the scanner reads plain array elements,
+ * eight at a time where it searches.
+ *
+ * <p>Coordinates: the parser works on array indices; byte {@code k} of the buffer is
+ * {@code a[k + off]}. Only {@code [.., limit)} holds the frame's bytes: call {@link #ensure} before
+ * reading past {@link #limit}, and re-read {@link #a} after it or after {@link #indexOf(int, byte)},
+ * which may move the copy to a larger array.
+ *
+ * <p>One instance per thread, reused: a message is parsed by one event loop, and the parser keeps
+ * offsets, never the array ({@link #close} drops it).
+ */
+final class FrameBytes {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
+
+    /** The first copy; enough for a typical header section. Each further copy doubles what is there. */
+    private static final int FIRST_BLOCK = 1024;
+    /** Larger scratch arrays (a header section over 64 KiB, beyond the default limits) are not kept. */
+    private static final int MAX_KEPT = 64 * 1024;
+
+    private static final FastThreadLocal<FrameBytes> PER_THREAD = new FastThreadLocal<>() {
+        @Override
+        protected FrameBytes initialValue() {
+            return new FrameBytes();
+        }
+    };
+
+    /** The array to read; valid in {@code [.., limit)}. */
+    byte[] a;
+    /** {@code a[k + off]} is byte {@code k} of the buffer. */
+    int off;
+    /** The array index up to which the frame's bytes are in {@link #a}. */
+    int limit;
+    /** The array index of the end of the frame. */
+    int end;
+
+    private ByteBuf buf;
+    private byte[] scratch = new byte[FIRST_BLOCK];
+
+    private FrameBytes() {
+    }
+
+    /** This thread's instance, reading {@code [start, end)} of {@code buf}; {@link #close} it after. */
+    static FrameBytes open(ByteBuf buf, int start, int end) {
+        FrameBytes f = PER_THREAD.get();
+        f.buf = buf;
+        if (buf.hasArray()) {
+            f.a = buf.array();
+            f.off = buf.arrayOffset();
+            f.limit = end + f.off;
+        } else {
+            f.a = f.scratch;
+            f.off = -start;
+            f.limit = 0;
+        }
+        f.end = end + f.off;
+        return f;
+    }
+
+    /** Forgets the buffer and its array, so that this thread does not keep them. */
+    void close() {
+        buf = null;
+        a = null;
+    }
+
+    /** Makes {@code a[k]} readable; {@code k} must be below {@link #end}. */
+    void ensure(int k) {
+        while (k >= limit) {
+            extend();
+        }
+    }
+
+    /** The array index of the first {@code b} from {@code from} to the end of the frame, or -1. */
+    int indexOf(int from, byte b) {
+        int k = from;
+        while (true) {
+            int found = indexOf(a, k, limit, b);
+            if (found >= 0) {
+                return found;
+            }
+            if (limit >= end) {
+                return -1;
+            }
+            k = Math.max(k, limit);
+            extend();
+        }
+    }
+
+    /** Copies the next block (the copy mode only; a heap buffer's array is complete). */
+    private void extend() {
+        int n = Math.min(end - limit, Math.max(FIRST_BLOCK, limit));
+        if (limit + n > a.length) {
+            byte[] larger = new byte[Math.max(limit + n, 2 * a.length)];
+            System.arraycopy(a, 0, larger, 0, limit);
+            if (larger.length <= MAX_KEPT) {
+                scratch = larger;
+            }
+            a = larger;
+        }
+        buf.getBytes(limit - off, a, limit, n);
+        limit += n;
+    }
+
+    /**
+     * The index of the first {@code b} in {@code a[from, to)}, or -1: eight bytes at a time (SWAR:
+     * a byte equal to {@code b} becomes zero after the XOR, and the subtraction borrows through
+     * the lowest zero byte first, so the lowest flagged byte is always a real match).
+     */
+    static int indexOf(byte[] a, int from, int to, byte b) {
+        long pattern = (b & 0xFFL) * ONES;
+        int k = from;
+        for (; k + Long.BYTES <= to; k += Long.BYTES) {
+            long x = (long) LONGS.get(a, k) ^ pattern;
+            long found = (x - ONES) & ~x & HIGHS;
+            if (found != 0) {
+                return k + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; k < to; k++) {
+            if (a[k] == b) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** Eight bytes at {@code a[k]}, the first in the lowest byte; {@code k + 8} must not pass the array. */
+    static long longAt(byte[] a, int k) {
+        return (long) LONGS.get(a, k);
+    }
+}
