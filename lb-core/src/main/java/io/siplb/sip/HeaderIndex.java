@@ -16,28 +16,30 @@ import java.util.Arrays;
  * following lines that begin with SP or HTAB (line folding, RFC 3261 §7.3.1); the value range
  * keeps the fold bytes, which the typed parsers read as LWS.
  *
- * <p>Entries are stored in an {@code int[]} of {@value #STRIDE} ints each, grown by doubling.
- * Immutable once {@link #scan} has succeeded.
+ * <p>One {@code int[]} holds it all, so that a message costs one small allocation: first, one
+ * int per {@link HeaderName} with the first and the last of its entries ({@code (last + 1) << 16
+ * | (first + 1)}, 0 when it has none), then {@value #STRIDE} ints per entry, the first of them
+ * {@code (next + 1) << 8 | name ordinal}, linking the entries of a name in order. Entry numbers
+ * fit 16 bits because {@link SipLimits#maxHeaders()} is at most 65535. The array starts with room
+ * for 16 entries and doubles. Immutable once {@link #scan} has succeeded.
  */
 final class HeaderIndex {
 
-    private static final int STRIDE = 8;
-    private static final int NAME = 0;
-    private static final int NAME_START = 1;
-    private static final int NAME_END = 2;
-    private static final int VALUE_START = 3;
-    private static final int VALUE_END = 4;
-    private static final int LINE_START = 5;
-    private static final int LINE_END = 6;
-    private static final int NEXT = 7;
+    private static final int NAMES = HeaderName.count();
+    private static final int STRIDE = 6;
+    private static final int NAME_AND_NEXT = 0;
+    private static final int NAME_END = 1;
+    private static final int VALUE_START = 2;
+    private static final int VALUE_END = 3;
+    private static final int LINE_START = 4;
+    private static final int LINE_END = 5;
 
     /** Marks a Content-Length too large for any message (more than ten digits). */
     static final long HUGE = Long.MAX_VALUE;
 
-    private int[] entries = new int[16 * STRIDE];
+    /** [0, NAMES): first and last entry per name; then the entries. */
+    private int[] table = new int[NAMES + 16 * STRIDE];
     private int size;
-    /** Per HeaderName ordinal n: [3n] first entry + 1, [3n+1] last entry + 1 (0 = none), [3n+2] count. */
-    private final int[] byName = new int[3 * HeaderName.count()];
     private int headersEnd = -1;
     private long contentLength = -1;
 
@@ -216,28 +218,27 @@ final class HeaderIndex {
         if (size >= limits.maxHeaders()) {
             return new ParseFailure(ParseError.TOO_MANY_HEADERS, lineStart);
         }
-        int base = size * STRIDE;
-        if (base + STRIDE > entries.length) {
-            entries = Arrays.copyOf(entries, entries.length * 2);
+        int base = NAMES + size * STRIDE;
+        if (base + STRIDE > table.length) {
+            table = Arrays.copyOf(table, NAMES + 2 * (table.length - NAMES));
         }
-        int[] e = entries;
-        e[base + NAME] = name.ordinal();
-        e[base + NAME_START] = lineStart;
-        e[base + NAME_END] = nameEnd;
-        e[base + VALUE_START] = vs;
-        e[base + VALUE_END] = ve;
-        e[base + LINE_START] = lineStart;
-        e[base + LINE_END] = lineEnd;
-        e[base + NEXT] = -1;
-        int n = 3 * name.ordinal();
-        int[] b = byName;
-        if (b[n + 1] > 0) {
-            e[(b[n + 1] - 1) * STRIDE + NEXT] = size;
+        int[] t = table;
+        int n = name.ordinal();
+        t[base + NAME_AND_NEXT] = n;
+        t[base + NAME_END] = nameEnd;
+        t[base + VALUE_START] = vs;
+        t[base + VALUE_END] = ve;
+        t[base + LINE_START] = lineStart;
+        t[base + LINE_END] = lineEnd;
+        int firstAndLast = t[n];
+        int entry = size + 1;
+        if (firstAndLast == 0) {
+            t[n] = entry << 16 | entry;
         } else {
-            b[n] = size + 1;
+            int last = (firstAndLast >>> 16) - 1;
+            t[NAMES + last * STRIDE + NAME_AND_NEXT] |= entry << 8;
+            t[n] = entry << 16 | (firstAndLast & 0xFFFF);
         }
-        b[n + 1] = size + 1;
-        b[n + 2]++;
         size++;
         return null;
     }
@@ -307,11 +308,11 @@ final class HeaderIndex {
     }
 
     HeaderName name(int h) {
-        return HeaderName.ofOrdinal(get(h, NAME));
+        return HeaderName.ofOrdinal(get(h, NAME_AND_NEXT) & 0xFF);
     }
 
     int nameStart(int h) {
-        return get(h, NAME_START);
+        return get(h, LINE_START);
     }
 
     int nameEnd(int h) {
@@ -335,21 +336,26 @@ final class HeaderIndex {
     }
 
     int next(int h) {
-        return get(h, NEXT);
+        return (get(h, NAME_AND_NEXT) >>> 8) - 1;
     }
 
     int first(HeaderName name) {
-        return byName[3 * name.ordinal()] - 1;
+        return (table[name.ordinal()] & 0xFFFF) - 1;
     }
 
+    /** How many entries {@code name} has: a walk along its links, which are few. */
     int count(HeaderName name) {
-        return byName[3 * name.ordinal() + 2];
+        int n = 0;
+        for (int h = first(name); h >= 0; h = next(h)) {
+            n++;
+        }
+        return n;
     }
 
     private int get(int h, int field) {
         if (h < 0 || h >= size) {
             throw new IndexOutOfBoundsException("header: " + h + " (expected: 0 ~ " + (size - 1) + ')');
         }
-        return entries[h * STRIDE + field];
+        return table[NAMES + h * STRIDE + field];
     }
 }

@@ -79,6 +79,16 @@ public enum HeaderName {
     /** Compact forms, indexed by the lower-case ASCII letter. */
     private static final HeaderName[] COMPACT = new HeaderName[128];
 
+    /** Words per name in the flat tables: enough for 24 bytes ("Request-Disposition" has 19). */
+    private static final int WORDS_PER_NAME = 3;
+    /** Candidates of slot {@code len * 26 + letter} are {@code [SLOTS[slot], SLOTS[slot + 1])} of the arrays below. */
+    private static final int[] SLOTS;
+    private static final HeaderName[] CANDIDATES;
+    /** {@link #words} of each candidate in little-endian order, {@link #WORDS_PER_NAME} per candidate. */
+    private static final long[] CANDIDATE_WORDS;
+    /** {@link #caseMask} of each candidate in little-endian order, {@link #WORDS_PER_NAME} per candidate. */
+    private static final long[] CANDIDATE_MASKS;
+
     static {
         int max = 0;
         for (HeaderName n : VALUES) {
@@ -106,7 +116,28 @@ public enum HeaderName {
                 BY_LENGTH[len][c] = lists.get(len).get(c).toArray(new HeaderName[0]);
             }
         }
+        // the same candidates, flattened into primitive arrays for the array lookup
+        SLOTS = new int[(max + 1) * 26 + 1];
+        CANDIDATES = new HeaderName[VALUES.length];
+        CANDIDATE_WORDS = new long[WORDS_PER_NAME * VALUES.length];
+        CANDIDATE_MASKS = new long[WORDS_PER_NAME * VALUES.length];
+        int next = 0;
+        for (int len = 0; len <= max; len++) {
+            for (int c = 0; c < 26; c++) {
+                SLOTS[len * 26 + c] = next;
+                for (HeaderName n : BY_LENGTH[len][c]) {
+                    CANDIDATES[next] = n;
+                    for (int w = 0; w < n.words.length; w++) {
+                        CANDIDATE_WORDS[WORDS_PER_NAME * next + w] = Long.reverseBytes(n.words[w]);
+                        CANDIDATE_MASKS[WORDS_PER_NAME * next + w] = Long.reverseBytes(n.caseMask[w]);
+                    }
+                    next++;
+                }
+            }
+        }
+        SLOTS[(max + 1) * 26] = next;
     }
+
 
     private final String canonical;
     private final char compact;
@@ -115,9 +146,6 @@ public enum HeaderName {
     private final long[] words;
     /** Per word: 0x20 in the bytes that are letters, 0 elsewhere. For names under 8 bytes, word 0 covers bytes 0-7. */
     private final long[] caseMask;
-    /** {@link #words} and {@link #caseMask} in little-endian order, for {@link #matches(byte[], int, int)}. */
-    private final long[] wordsLe;
-    private final long[] caseMaskLe;
 
     HeaderName(String canonical) {
         this(canonical, (char) 0);
@@ -138,12 +166,6 @@ public enum HeaderName {
                 words[w] = words[w] << 8 | (b & 0xFF);
                 caseMask[w] = caseMask[w] << 8 | (b >= 'a' && b <= 'z' ? 0x20 : 0);
             }
-        }
-        this.wordsLe = new long[n];
-        this.caseMaskLe = new long[n];
-        for (int w = 0; w < n; w++) {
-            wordsLe[w] = Long.reverseBytes(words[w]);
-            caseMaskLe[w] = Long.reverseBytes(caseMask[w]);
         }
     }
 
@@ -223,8 +245,10 @@ public enum HeaderName {
 
     /**
      * {@link #lookup(ByteBuf, int, int)} over {@code a[start, start+len)}, for the parser, which
-     * reads a byte array (see {@link FrameBytes}). {@code readable} is where the bytes that may be
-     * read end: a short name is compared as one eight-byte word when that many are there.
+     * reads a byte array (see {@link FrameBytes}). The name is read as one to three little-endian
+     * words and compared with flat tables, rather than through each candidate's fields.
+     * {@code readable} is where the bytes that may be read end: a short name is read as one
+     * eight-byte word when that many are there.
      */
     static HeaderName lookup(byte[] a, int start, int len, int readable) {
         if (len == 1) {
@@ -242,36 +266,39 @@ public enum HeaderName {
         if (first < 'a' || first > 'z') {
             return OTHER;
         }
-        for (HeaderName candidate : BY_LENGTH[len][first - 'a']) {
-            if (candidate.matches(a, start, readable)) {
-                return candidate;
+        int slot = len * 26 + first - 'a';
+        int c = SLOTS[slot];
+        int last = SLOTS[slot + 1];
+        if (len < 8) {
+            long word;
+            if (start + 8 <= readable) {
+                // the bytes after the name are masked off: only the name's own bytes are compared
+                word = FrameBytes.longAt(a, start) & (-1L >>> (8 * (8 - len)));
+            } else {
+                word = 0;
+                for (int i = len - 1; i >= 0; i--) {
+                    word = word << 8 | (a[start + i] & 0xFF);
+                }
+            }
+            for (; c < last; c++) {
+                if ((word | CANDIDATE_MASKS[WORDS_PER_NAME * c]) == CANDIDATE_WORDS[WORDS_PER_NAME * c]) {
+                    return CANDIDATES[c];
+                }
+            }
+            return OTHER;
+        }
+        long w0 = FrameBytes.longAt(a, start);
+        long w1 = len > 8 ? FrameBytes.longAt(a, start + Math.min(8, len - 8)) : 0;
+        long w2 = len > 16 ? FrameBytes.longAt(a, start + len - 8) : 0;
+        for (; c < last; c++) {
+            int k = WORDS_PER_NAME * c;
+            if ((w0 | CANDIDATE_MASKS[k]) == CANDIDATE_WORDS[k]
+                    && (w1 | CANDIDATE_MASKS[k + 1]) == CANDIDATE_WORDS[k + 1]
+                    && (w2 | CANDIDATE_MASKS[k + 2]) == CANDIDATE_WORDS[k + 2]) {
+                return CANDIDATES[c];
             }
         }
         return OTHER;
-    }
-
-    private boolean matches(byte[] a, int start, int readable) {
-        int len = lower.length;
-        if (len < 8) {
-            if (start + 8 <= readable) {
-                // the bytes after the name are masked off: only the name's own bytes are compared
-                long word = FrameBytes.longAt(a, start) & (-1L >>> (8 * (8 - len)));
-                return (word | caseMaskLe[0]) == wordsLe[0];
-            }
-            for (int i = 1; i < len; i++) {
-                if ((a[start + i] | (caseMask[0] >>> (8 * (7 - i)) & 0xFF)) != lower[i]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        for (int w = 0; w < wordsLe.length; w++) {
-            int off = Math.min(8 * w, len - 8);
-            if ((FrameBytes.longAt(a, start + off) | caseMaskLe[w]) != wordsLe[w]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The constant at {@code ordinal}, without copying {@code values()}. */
