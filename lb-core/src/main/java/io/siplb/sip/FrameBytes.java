@@ -2,9 +2,6 @@ package io.siplb.sip;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * The bytes of one frame as {@link SipParser} reads them: a heap buffer's own array, or for any
@@ -26,10 +23,6 @@ import java.nio.ByteOrder;
  * offsets, never the array ({@link #close} drops it).
  */
 final class FrameBytes {
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101_0101_0101_0101L;
-    private static final long HIGHS = 0x8080_8080_8080_8080L;
 
     /** The first copy; enough for a typical header section. Each further copy doubles what is there. */
     private static final int FIRST_BLOCK = 1024;
@@ -92,7 +85,7 @@ final class FrameBytes {
     int indexOf(int from, byte b) {
         int k = from;
         while (true) {
-            int found = indexOf(a, k, limit, b);
+            int found = ByteArrays.indexOf(a, k, limit, b);
             if (found >= 0) {
                 return found;
             }
@@ -117,33 +110,5 @@ final class FrameBytes {
         }
         buf.getBytes(limit - off, a, limit, n);
         limit += n;
-    }
-
-    /**
-     * The index of the first {@code b} in {@code a[from, to)}, or -1: eight bytes at a time (SWAR:
-     * a byte equal to {@code b} becomes zero after the XOR, and the subtraction borrows through
-     * the lowest zero byte first, so the lowest flagged byte is always a real match).
-     */
-    static int indexOf(byte[] a, int from, int to, byte b) {
-        long pattern = (b & 0xFFL) * ONES;
-        int k = from;
-        for (; k + Long.BYTES <= to; k += Long.BYTES) {
-            long x = (long) LONGS.get(a, k) ^ pattern;
-            long found = (x - ONES) & ~x & HIGHS;
-            if (found != 0) {
-                return k + (Long.numberOfTrailingZeros(found) >>> 3);
-            }
-        }
-        for (; k < to; k++) {
-            if (a[k] == b) {
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    /** Eight bytes at {@code a[k]}, the first in the lowest byte; {@code k + 8} must not pass the array. */
-    static long longAt(byte[] a, int k) {
-        return (long) LONGS.get(a, k);
     }
 }

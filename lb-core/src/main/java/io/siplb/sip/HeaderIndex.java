@@ -89,7 +89,7 @@ final class HeaderIndex {
                 return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end - off);
             }
             byte[] a = f.a;
-            int colon = FrameBytes.indexOf(a, lineStart, lf, (byte) ':');
+            int colon = ByteArrays.indexOf(a, lineStart, lf, (byte) ':');
             if (colon < 0) {
                 return new ParseFailure(ParseError.MALFORMED_HEADER, afterNameAndWsp(a, lineStart, lf) - off);
             }
@@ -170,7 +170,7 @@ final class HeaderIndex {
     /** Splits a list header on commas outside quotes and angle brackets (array indices in, buffer offsets stored). */
     private ParseFailure addSplit(byte[] a, int off, HeaderName name, int lineStart, int nameEnd,
                                   int vs, int ve, int lineEnd, SipLimits limits) {
-        if (FrameBytes.indexOf(a, vs, ve, (byte) ',') < 0) {
+        if (ByteArrays.indexOf(a, vs, ve, (byte) ',') < 0) {
             // the common case, one value per line: no need to read it byte by byte
             return add(name, lineStart - off, nameEnd - off, vs - off, ve - off, lineEnd - off, limits);
         }
@@ -354,8 +354,13 @@ final class HeaderIndex {
 
     private int get(int h, int field) {
         if (h < 0 || h >= size) {
-            throw new IndexOutOfBoundsException("header: " + h + " (expected: 0 ~ " + (size - 1) + ')');
+            throw outOfRange(h);
         }
         return table[NAMES + h * STRIDE + field];
+    }
+
+    // the message is built out of line, so that get stays small enough to be inlined
+    private IndexOutOfBoundsException outOfRange(int h) {
+        return new IndexOutOfBoundsException("header: " + h + " (expected: 0 ~ " + (size - 1) + ')');
     }
 }

@@ -273,7 +273,7 @@ public enum HeaderName {
             long word;
             if (start + 8 <= readable) {
                 // the bytes after the name are masked off: only the name's own bytes are compared
-                word = FrameBytes.longAt(a, start) & (-1L >>> (8 * (8 - len)));
+                word = ByteArrays.longAt(a, start) & (-1L >>> (8 * (8 - len)));
             } else {
                 word = 0;
                 for (int i = len - 1; i >= 0; i--) {
@@ -287,9 +287,9 @@ public enum HeaderName {
             }
             return OTHER;
         }
-        long w0 = FrameBytes.longAt(a, start);
-        long w1 = len > 8 ? FrameBytes.longAt(a, start + Math.min(8, len - 8)) : 0;
-        long w2 = len > 16 ? FrameBytes.longAt(a, start + len - 8) : 0;
+        long w0 = ByteArrays.longAt(a, start);
+        long w1 = len > 8 ? ByteArrays.longAt(a, start + Math.min(8, len - 8)) : 0;
+        long w2 = len > 16 ? ByteArrays.longAt(a, start + len - 8) : 0;
         for (; c < last; c++) {
             int k = WORDS_PER_NAME * c;
             if ((w0 | CANDIDATE_MASKS[k]) == CANDIDATE_WORDS[k]

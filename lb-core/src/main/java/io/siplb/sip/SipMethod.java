@@ -58,7 +58,7 @@ public enum SipMethod {
     }
 
     /** {@link #lookup(ByteBuf, int, int)} over {@code a[start, start+len)}. */
-    static SipMethod lookup(byte[] a, int start, int len) {
+    public static SipMethod lookup(byte[] a, int start, int len) {
         if (len <= 0 || len >= BY_LENGTH.length) {
             return OTHER;
         }

@@ -107,10 +107,10 @@ public final class SipParser {
         int off = f.off;
         // the two SPs are found eight bytes at a time; only the method and the version are read
         // byte by byte
-        int methodEnd = FrameBytes.indexOf(a, i, cr, SP);
+        int methodEnd = ByteArrays.indexOf(a, i, cr, SP);
         int uriStart = methodEnd + 1;
-        int uriEnd = methodEnd < 0 ? -1 : FrameBytes.indexOf(a, uriStart, cr, SP);
-        if (uriEnd < 0 || FrameBytes.indexOf(a, uriEnd + 1, cr, SP) >= 0 || Chars.isWsp(a[cr - 1])) {
+        int uriEnd = methodEnd < 0 ? -1 : ByteArrays.indexOf(a, uriStart, cr, SP);
+        if (uriEnd < 0 || ByteArrays.indexOf(a, uriEnd + 1, cr, SP) >= 0 || Chars.isWsp(a[cr - 1])) {
             ParseFailure failure = requestLineFailure(a, i, cr);
             return ParseResult.failure(failure.error(), failure.offset() - off);
         }
@@ -186,7 +186,7 @@ public final class SipParser {
             return new ParseFailure(ParseError.REQUEST_URI_IN_ANGLE_BRACKETS, uriStart);
         }
         // one SP inside the URI, none doubled: LWS in the Request-URI (RFC 4475 §3.1.2.8)
-        return new ParseFailure(ParseError.WHITESPACE_IN_REQUEST_URI, FrameBytes.indexOf(a, uriStart, lastSp, SP));
+        return new ParseFailure(ParseError.WHITESPACE_IN_REQUEST_URI, ByteArrays.indexOf(a, uriStart, lastSp, SP));
     }
 
     /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF. */

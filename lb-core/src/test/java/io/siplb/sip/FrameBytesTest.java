@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,28 +14,6 @@ import org.junit.jupiter.api.Test;
  * whatever holds the bytes, and wherever a block ends, the index is the same.
  */
 class FrameBytesTest {
-
-    @Test
-    void findsTheFirstMatchEightBytesAtATimeWhereverItIs() {
-        Random random = new Random(42);
-        // bytes that differ from '\n' (0x0A) in one bit, or only in the high bit, must not match
-        byte[] near = {0x0B, 0x08, 0x0E, (byte) 0x8A, 0x1A, 0x2A, 0x00, (byte) 0xFF, 0x09};
-        for (int length = 0; length <= 40; length++) {
-            for (int trial = 0; trial < 50; trial++) {
-                byte[] a = new byte[length + 3];
-                for (int k = 0; k < a.length; k++) {
-                    a[k] = near[random.nextInt(near.length)];
-                }
-                int matches = random.nextInt(3);
-                for (int m = 0; m < matches && length > 0; m++) {
-                    a[1 + random.nextInt(length)] = '\n';
-                }
-                assertThat(FrameBytes.indexOf(a, 1, 1 + length, (byte) '\n'))
-                        .as("length %s in %s", length, java.util.Arrays.toString(a))
-                        .isEqualTo(naiveIndexOf(a, 1, 1 + length, (byte) '\n'));
-            }
-        }
-    }
 
     @Test
     void aHeaderSectionLongerThanTheFirstCopiedBlockIndexesAsInAHeapBuffer() {
@@ -94,15 +71,6 @@ class FrameBytesTest {
         assertThat(indexIn(Unpooled.directBuffer(bytes.length).writeBytes(bytes)))
                 .isEqualTo(indexIn(Unpooled.wrappedBuffer(bytes)))
                 .contains("body " + body.length());
-    }
-
-    private static int naiveIndexOf(byte[] a, int from, int to, byte b) {
-        for (int k = from; k < to; k++) {
-            if (a[k] == b) {
-                return k;
-            }
-        }
-        return -1;
     }
 
     private static String indexIn(ByteBuf buf) {

@@ -2,6 +2,7 @@ package io.siplb.sip.header;
 
 import com.google.common.base.Ascii;
 import io.netty.buffer.ByteBuf;
+import io.siplb.sip.ByteArrays;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.charset.StandardCharsets;
@@ -451,8 +452,37 @@ final class Abnf {
             int close = indexOf(a, i + 1, end, (byte) ']');
             return close > 0 && isIpv6Address(a, i + 1, close) ? close + 1 : -1;
         }
-        int j = consumeRun(a, i, end, HOSTNAME);
-        return isIpv4Address(a, i, j) || isHostname(a, i, j) ? j : -1;
+        // one pass over the hostname characters (alphanum, "-", "."), checking the labels as they
+        // end: no label is empty or starts or ends with "-", which no IPv4address has either
+        int j = i;
+        int labelStart = i;
+        int previousLabelStart = i;
+        boolean labelsOk = true;
+        while (j < end) {
+            byte b = a[j];
+            if (b == '.') {
+                labelsOk &= j > labelStart && a[j - 1] != '-';
+                previousLabelStart = labelStart;
+                labelStart = j + 1;
+            } else if (b == '-') {
+                labelsOk &= j > labelStart;
+            } else if (!is(b, ALPHANUM)) {
+                break;
+            }
+            j++;
+        }
+        if (j == i || !labelsOk) {
+            return -1;
+        }
+        // hostname = *( domainlabel "." ) toplabel [ "." ]
+        boolean trailingDot = a[j - 1] == '.';
+        int top = trailingDot ? previousLabelStart : labelStart;
+        int topEnd = trailingDot ? j - 1 : j;
+        if (topEnd == top || a[topEnd - 1] == '-') {
+            return -1;
+        }
+        // toplabel starts with ALPHA, which tells a hostname from an IPv4address
+        return is(a[top], ALPHA) || isIpv4Address(a, i, j) ? j : -1;
     }
 
     /** Whether {@code [start, end)} is exactly a host (hostname / IPv4address / IPv6reference). */
@@ -594,14 +624,9 @@ final class Abnf {
 
     // ---- misc ---------------------------------------------------------------------------------
 
-    /** The index of the first {@code b} in {@code [start, end)}, or -1. */
+    /** The index of the first {@code b} in {@code [start, end)}, or -1 (eight bytes at a time). */
     static int indexOf(byte[] a, int start, int end, byte b) {
-        for (int j = start; j < end; j++) {
-            if (a[j] == b) {
-                return j;
-            }
-        }
-        return -1;
+        return ByteArrays.indexOf(a, start, end, b);
     }
 
     /** Whether {@code [start, end)} equals the ASCII {@code s}, ignoring ASCII case. */
@@ -623,22 +648,22 @@ final class Abnf {
         return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
     }
 
-    /** {@code [start, end)} as an ASCII string (bytes from 0x80 become U+FFFD). */
+    /**
+     * {@code [start, end)} as a string. Every caller has matched the range against an ASCII
+     * character class of the grammar, so ISO-8859-1 decodes it exactly as US-ASCII would, without
+     * looking for bytes from 0x80 first.
+     */
     static String ascii(byte[] a, int start, int end) {
-        return new String(a, start, end - start, StandardCharsets.US_ASCII);
+        return new String(a, start, end - start, StandardCharsets.ISO_8859_1);
     }
 
     /** {@code [start, end)} as a lower-case ASCII string; a {@code known} string is returned without copying. */
-    static String asciiLower(byte[] a, int start, int end, String[] known) {
-        for (String k : known) {
-            if (equalsIgnoreCase(a, start, end, k)) {
-                return k;
-            }
-        }
-        return asciiLower(a, start, end);
+    static String asciiLower(byte[] a, int start, int end, Words known) {
+        String k = known.find(a, start, end);
+        return k != null ? k : asciiLower(a, start, end);
     }
 
-    /** {@code [start, end)} as a lower-case ASCII string (bytes from 0x80 become U+FFFD). */
+    /** {@code [start, end)}, ASCII characters of the grammar (see {@link #ascii}), as a lower-case string. */
     static String asciiLower(byte[] a, int start, int end) {
         int j = start;
         while (j < end && (a[j] < 'A' || a[j] > 'Z')) {
@@ -651,17 +676,13 @@ final class Abnf {
         for (int k = start; k < end; k++) {
             lower[k - start] = (byte) toLower(a[k]);
         }
-        return new String(lower, StandardCharsets.US_ASCII);
+        return new String(lower, StandardCharsets.ISO_8859_1);
     }
 
     /** {@code [start, end)} as an upper-case ASCII string; a {@code known} string is returned without copying. */
-    static String asciiUpper(byte[] a, int start, int end, String[] known) {
-        for (String k : known) {
-            if (equalsIgnoreCase(a, start, end, k)) {
-                return k;
-            }
-        }
-        return Ascii.toUpperCase(ascii(a, start, end));
+    static String asciiUpper(byte[] a, int start, int end, Words known) {
+        String k = known.find(a, start, end);
+        return k != null ? k : Ascii.toUpperCase(ascii(a, start, end));
     }
 
     /** {@code [start, end)} as a string, the exact {@code known} string when the bytes match it. */
@@ -682,4 +703,53 @@ final class Abnf {
     static long pack(int start, int end) {
         return (long) start << 32 | (end & 0xFFFFFFFFL);
     }
+
+    /**
+     * A few ASCII words (parameter names, schemes, transports), found by bytes ignoring ASCII
+     * case without creating a String: {@link #find} returns the word as it was given.
+     */
+    static final class Words {
+
+        /** The words by length, as Strings and as bytes. */
+        private final String[][] strings;
+        private final byte[][][] bytes;
+
+        Words(String... words) {
+            int max = 0;
+            for (String w : words) {
+                max = Math.max(max, w.length());
+            }
+            strings = new String[max + 1][];
+            bytes = new byte[max + 1][][];
+            for (int len = 0; len <= max; len++) {
+                final int l = len;
+                strings[len] = java.util.Arrays.stream(words).filter(w -> w.length() == l).toArray(String[]::new);
+                bytes[len] = java.util.Arrays.stream(strings[len])
+                        .map(w -> w.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+            }
+        }
+
+        /** The word {@code [start, end)} spells in any case, or null. */
+        String find(byte[] a, int start, int end) {
+            int len = end - start;
+            if (len >= bytes.length) {
+                return null;
+            }
+            byte[][] candidates = bytes[len];
+            outer:
+            for (int c = 0; c < candidates.length; c++) {
+                byte[] w = candidates[c];
+                for (int k = 0; k < len; k++) {
+                    int x = a[start + k];
+                    int y = w[k];
+                    if (x != y && toLower(x) != toLower(y)) {
+                        continue outer;
+                    }
+                }
+                return strings[len][c];
+            }
+            return null;
+        }
+    }
 }
+

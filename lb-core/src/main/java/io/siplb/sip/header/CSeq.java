@@ -52,7 +52,7 @@ public record CSeq(long number, SipMethod method, String methodName) {
         if (number < 0 || methodEnd < 0 || Abnf.consumeLws(a, methodEnd, e) != e) {
             return null;
         }
-        SipMethod method = SipMethod.lookup(buf, methodStart - off, methodEnd - methodStart);
+        SipMethod method = SipMethod.lookup(a, methodStart, methodEnd - methodStart);
         String name = method == SipMethod.OTHER ? Abnf.ascii(a, methodStart, methodEnd) : method.name();
         return new CSeq(number, method, name);
     }

@@ -22,25 +22,23 @@ import java.util.Arrays;
  */
 public final class Params {
 
-    static final Params EMPTY = new Params(new String[0], new String[0], new long[0], 0);
+    static final Params EMPTY = new Params(new String[0], new long[0], 0);
 
     /** Names returned without allocation, and the ones the typed accessors look up. */
-    private static final String[] KNOWN_NAMES = {
+    private static final Abnf.Words KNOWN_NAMES = new Abnf.Words(
         "branch", "received", "rport", "maddr", "ttl", "tag", "lr", "transport", "user", "method",
-        "ob", "expires", "q", "comp", "alias", "sigcomp-id", "phone-context", "isub", "ext", "gr",
-    };
+        "ob", "expires", "q", "comp", "alias", "sigcomp-id", "phone-context", "isub", "ext", "gr");
 
-    /** {@link #KNOWN_NAMES} by length, so that a name is compared with few of them. */
-    private static final String[][] KNOWN_BY_LENGTH = byLength(KNOWN_NAMES);
+    /** Room for two parameters at first (most headers have one or two); doubled when full. */
+    private static final int FIRST_CAPACITY = 2;
 
-    private final String[] names;
-    private final String[] values;
+    /** Name of parameter i at [2i], its value at [2i + 1]. */
+    private final String[] namesAndValues;
     private final long[] ranges;
     private final int size;
 
-    private Params(String[] names, String[] values, long[] ranges, int size) {
-        this.names = names;
-        this.values = values;
+    private Params(String[] namesAndValues, long[] ranges, int size) {
+        this.namesAndValues = namesAndValues;
         this.ranges = ranges;
         this.size = size;
     }
@@ -57,12 +55,12 @@ public final class Params {
 
     /** The lower-case name of parameter {@code i}. */
     public String name(int i) {
-        return names[checkIndex(i)];
+        return namesAndValues[2 * checkIndex(i)];
     }
 
     /** The value of parameter {@code i} as written, {@code ""} when it has none. */
     public String value(int i) {
-        return values[checkIndex(i)];
+        return namesAndValues[2 * checkIndex(i) + 1];
     }
 
     /** The packed byte range ({@code start << 32 | end}) of parameter {@code i}'s {@code ;name[=value]}. */
@@ -73,7 +71,7 @@ public final class Params {
     /** The value of the first parameter called {@code name} (any case), {@code ""} without value, null when absent. */
     public String get(String name) {
         int i = indexOf(name);
-        return i < 0 ? null : values[i];
+        return i < 0 ? null : namesAndValues[2 * i + 1];
     }
 
     /** Whether a parameter called {@code name} (any case) is present. */
@@ -94,7 +92,8 @@ public final class Params {
     public int indexOf(String name) {
         for (int i = 0; i < size; i++) {
             // known names are the constants above, so a lookup by a literal usually matches by identity
-            if (names[i] == name || names[i].equalsIgnoreCase(name)) {
+            String n = namesAndValues[2 * i];
+            if (n == name || n.equalsIgnoreCase(name)) {
                 return i;
             }
         }
@@ -103,18 +102,23 @@ public final class Params {
 
     private int checkIndex(int i) {
         if (i < 0 || i >= size) {
-            throw new IndexOutOfBoundsException("parameter index: " + i + " (expected: 0 ~ " + (size - 1) + ")");
+            throw outOfRange(i);
         }
         return i;
+    }
+
+    // the message is built out of line, so that checkIndex stays small enough to be inlined
+    private IndexOutOfBoundsException outOfRange(int i) {
+        return new IndexOutOfBoundsException("parameter index: " + i + " (expected: 0 ~ " + (size - 1) + ")");
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < size; i++) {
-            sb.append(';').append(names[i]);
-            if (!values[i].isEmpty()) {
-                sb.append('=').append(values[i]);
+            sb.append(';').append(namesAndValues[2 * i]);
+            if (!namesAndValues[2 * i + 1].isEmpty()) {
+                sb.append('=').append(namesAndValues[2 * i + 1]);
             }
         }
         return sb.toString();
@@ -130,12 +134,14 @@ public final class Params {
      * including an empty parameter (";;" or a trailing ";").
      */
     static Params parseHeaderParams(byte[] a, int i, int end, int off) {
-        Builder b = null;
+        String[] namesAndValues = null;
+        long[] ranges = null;
+        int size = 0;
         int j = i;
         while (true) {
             j = Abnf.consumeSws(a, j, end);
             if (j == end) {
-                return b == null ? EMPTY : b.build();
+                return size == 0 ? EMPTY : new Params(namesAndValues, ranges, size);
             }
             if (a[j] != ';') {
                 return null;
@@ -159,11 +165,17 @@ public final class Params {
             } else {
                 j = nameEnd;
             }
-            if (b == null) {
-                b = new Builder();
+            // no builder object: the arrays grow here, and the Params takes them as they are
+            if (ranges == null) {
+                namesAndValues = new String[2 * FIRST_CAPACITY];
+                ranges = new long[FIRST_CAPACITY];
+            } else if (size == ranges.length) {
+                namesAndValues = Arrays.copyOf(namesAndValues, 4 * size);
+                ranges = Arrays.copyOf(ranges, 2 * size);
             }
-            b.add(name(a, nameStart, nameEnd),
-                    valueStart < 0 ? "" : valueString(a, valueStart, valueEnd), Abnf.pack(semi - off, j - off));
+            namesAndValues[2 * size] = name(a, nameStart, nameEnd);
+            namesAndValues[2 * size + 1] = valueStart < 0 ? "" : valueString(a, valueStart, valueEnd);
+            ranges[size++] = Abnf.pack(semi - off, j - off);
         }
     }
 
@@ -196,23 +208,7 @@ public final class Params {
 
     /** A parameter name in lower case, a {@link #KNOWN_NAMES} constant when it is one of them. */
     private static String name(byte[] a, int start, int end) {
-        int length = end - start;
-        return length < KNOWN_BY_LENGTH.length
-                ? Abnf.asciiLower(a, start, end, KNOWN_BY_LENGTH[length])
-                : Abnf.asciiLower(a, start, end);
-    }
-
-    private static String[][] byLength(String[] names) {
-        int max = 0;
-        for (String n : names) {
-            max = Math.max(max, n.length());
-        }
-        String[][] byLength = new String[max + 1][];
-        for (int len = 0; len <= max; len++) {
-            final int l = len;
-            byLength[len] = Arrays.stream(names).filter(n -> n.length() == l).toArray(String[]::new);
-        }
-        return byLength;
+        return Abnf.asciiLower(a, start, end, KNOWN_NAMES);
     }
 
     private static String valueString(byte[] a, int start, int end) {
@@ -246,7 +242,9 @@ public final class Params {
     }
 
     private static Params parseUriLike(byte[] a, int i, int end, int off, int nameMask, boolean escapedNames) {
-        Builder b = null;
+        String[] namesAndValues = null;
+        long[] ranges = null;
+        int size = 0;
         int j = i;
         while (j < end && a[j] == ';') {
             int semi = j;
@@ -272,12 +270,18 @@ public final class Params {
                 // RFC 3261 §19.1.4: escaped and unescaped characters compare equal (RFC 4475 esc01 "%6C%72")
                 name = Ascii.toLowerCase(Abnf.unescape(name));
             }
-            if (b == null) {
-                b = new Builder();
+            if (ranges == null) {
+                namesAndValues = new String[2 * FIRST_CAPACITY];
+                ranges = new long[FIRST_CAPACITY];
+            } else if (size == ranges.length) {
+                namesAndValues = Arrays.copyOf(namesAndValues, 4 * size);
+                ranges = Arrays.copyOf(ranges, 2 * size);
             }
-            b.add(name, value, Abnf.pack(semi - off, j - off));
+            namesAndValues[2 * size] = name;
+            namesAndValues[2 * size + 1] = value;
+            ranges[size++] = Abnf.pack(semi - off, j - off);
         }
-        return b == null ? EMPTY : b.build();
+        return size == 0 ? EMPTY : new Params(namesAndValues, ranges, size);
     }
 
     private static int consumeTelName(byte[] a, int i, int end) {
@@ -291,28 +295,5 @@ public final class Params {
             }
         }
         return j;
-    }
-
-    private static final class Builder {
-        private String[] names = new String[4];
-        private String[] values = new String[4];
-        private long[] ranges = new long[4];
-        private int size;
-
-        void add(String name, String value, long range) {
-            if (size == names.length) {
-                names = Arrays.copyOf(names, size * 2);
-                values = Arrays.copyOf(values, size * 2);
-                ranges = Arrays.copyOf(ranges, size * 2);
-            }
-            names[size] = name;
-            values[size] = value;
-            ranges[size] = range;
-            size++;
-        }
-
-        Params build() {
-            return new Params(names, values, ranges, size);
-        }
     }
 }

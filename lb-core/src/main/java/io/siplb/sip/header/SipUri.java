@@ -36,7 +36,7 @@ public final class SipUri {
         OTHER
     }
 
-    private static final String[] SCHEMES = {"sip", "sips", "tel"};
+    private static final Abnf.Words SCHEMES = new Abnf.Words("sip", "sips", "tel");
 
     private final Scheme scheme;
     private final String schemeName;

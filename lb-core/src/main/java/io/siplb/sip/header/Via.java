@@ -25,7 +25,7 @@ import io.netty.buffer.ByteBuf;
  */
 public final class Via {
 
-    private static final String[] TRANSPORTS = {"UDP", "TCP", "TLS", "SCTP", "TLS-SCTP", "WS", "WSS"};
+    private static final Abnf.Words TRANSPORTS = new Abnf.Words("UDP", "TCP", "TLS", "SCTP", "TLS-SCTP", "WS", "WSS");
 
     private final String protocolName;
     private final String protocolVersion;
@@ -78,7 +78,8 @@ public final class Via {
         int versionStart;
         int versionEnd;
         int transportStart;
-        if (startsWithSip20(a, nameStart, end)) {
+        boolean sip20 = startsWithSip20(a, nameStart, end);
+        if (sip20) {
             // what every Via says, checked in one comparison rather than five scans
             nameEnd = nameStart + 3;
             versionStart = nameStart + 4;
@@ -123,8 +124,8 @@ public final class Via {
         }
         int last = params.isEmpty() ? sentByEnd - off : (int) params.range(params.size() - 1);
         return new Via(
-                Abnf.asciiExact(a, nameStart, nameEnd, "SIP"),
-                Abnf.asciiExact(a, versionStart, versionEnd, "2.0"),
+                sip20 ? "SIP" : Abnf.asciiExact(a, nameStart, nameEnd, "SIP"),
+                sip20 ? "2.0" : Abnf.asciiExact(a, versionStart, versionEnd, "2.0"),
                 Abnf.asciiUpper(a, transportStart, transportEnd, TRANSPORTS),
                 Abnf.ascii(a, hostStart, hostEnd),
                 port, params, nameStart - off, last, sentByEnd - off);
