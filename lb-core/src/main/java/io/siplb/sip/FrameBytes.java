@@ -19,8 +19,10 @@ import io.netty.util.concurrent.FastThreadLocal;
  * reading past {@link #limit}, and re-read {@link #a} after it or after {@link #indexOf(int, byte)},
  * which may move the copy to a larger array.
  *
- * <p>One instance per thread, reused: a message is parsed by one event loop, and the parser keeps
- * offsets, never the array ({@link #close} drops it).
+ * <p>One instance per thread, reused: a message is parsed by one event loop. The copy of a message
+ * parsed from a direct buffer stays until this thread parses the next one, and the message's typed
+ * accessors read it rather than copy each value again ({@link #copyOf}): the message owns its
+ * bytes, which nothing writes while it lives.
  */
 final class FrameBytes {
 
@@ -47,6 +49,10 @@ final class FrameBytes {
 
     private ByteBuf buf;
     private byte[] scratch = new byte[FIRST_BLOCK];
+    private boolean copying;
+    /** The message parsed from the copy in {@link #a}, until the next {@link #open}. */
+    private SipMessage owner;
+    private final Thread thread = Thread.currentThread();
 
     private FrameBytes() {
     }
@@ -55,23 +61,44 @@ final class FrameBytes {
     static FrameBytes open(ByteBuf buf, int start, int end) {
         FrameBytes f = PER_THREAD.get();
         f.buf = buf;
-        if (buf.hasArray()) {
-            f.a = buf.array();
-            f.off = buf.arrayOffset();
-            f.limit = end + f.off;
-        } else {
+        f.owner = null;
+        f.copying = !buf.hasArray();
+        if (f.copying) {
             f.a = f.scratch;
             f.off = -start;
             f.limit = 0;
+        } else {
+            f.a = buf.array();
+            f.off = buf.arrayOffset();
+            f.limit = end + f.off;
         }
         f.end = end + f.off;
         return f;
     }
 
-    /** Forgets the buffer and its array, so that this thread does not keep them. */
+    /** Forgets the buffer, and a heap buffer's array, so that this thread does not keep them. */
     void close() {
         buf = null;
-        a = null;
+        if (!copying) {
+            a = null;
+        }
+    }
+
+    /** Marks {@code message}, just parsed, as the owner of the copy (when there is one). */
+    void parsed(SipMessage message) {
+        if (copying) {
+            owner = message;
+            message.frameBytes = this;
+        }
+    }
+
+    /**
+     * The copy holding {@code message}'s bytes {@code [start, end)} at {@code k + off}, or null
+     * when this thread has parsed another message since (or this is not the thread that parsed it).
+     */
+    byte[] copyOf(SipMessage message, int start, int end) {
+        return thread == Thread.currentThread() && owner == message && start + off >= 0 && end + off <= limit
+                ? a : null;
     }
 
     /** Makes {@code a[k]} readable; {@code k} must be below {@link #end}. */

@@ -141,8 +141,10 @@ public final class SipParser {
             return bodyFailure(index);
         }
         buf.setIndex(i - off, bodyStart + bodyLength);
-        return ParseResult.success(new SipRequest(buf, index, bodyStart, bodyLength,
-                method, i - off, methodEnd - off, uriStart - off, uriEnd - off));
+        SipRequest request = new SipRequest(buf, index, bodyStart, bodyLength,
+                method, i - off, methodEnd - off, uriStart - off, uriEnd - off);
+        f.parsed(request);
+        return ParseResult.success(request);
     }
 
     /**
@@ -233,7 +235,9 @@ public final class SipParser {
             return bodyFailure(index);
         }
         buf.setIndex(i - off, bodyStart + bodyLength);
-        return ParseResult.success(new SipResponse(buf, index, bodyStart, bodyLength, code, k + 1 - off, cr - off));
+        SipResponse response = new SipResponse(buf, index, bodyStart, bodyLength, code, k + 1 - off, cr - off);
+        f.parsed(response);
+        return ParseResult.success(response);
     }
 
     /**

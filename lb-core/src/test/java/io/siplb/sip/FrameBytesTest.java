@@ -73,6 +73,46 @@ class FrameBytesTest {
                 .contains("body " + body.length());
     }
 
+    @Test
+    void typedAccessorsReadTheirOwnMessageAfterTheThreadParsedAnother() throws Exception {
+        byte[] first = sipBytes(REGISTER.formatted("alice", "atlanta", "a1"));
+        byte[] second = sipBytes(REGISTER.formatted("bob", "biloxi", "b2"));
+        SipMessage one = SipParser.parse(Unpooled.directBuffer().writeBytes(first), SipLimits.DEFAULTS,
+                Framing.DATAGRAM).message();
+        SipMessage two = SipParser.parse(Unpooled.directBuffer().writeBytes(second), SipLimits.DEFAULTS,
+                Framing.DATAGRAM).message();
+        try {
+            // the thread's copy now holds the second message: the first reads its own buffer
+            assertThat(one.from().uri().user()).isEqualTo("alice");
+            assertThat(one.topVia().branch()).isEqualTo("z9hG4bKa1");
+            // another thread has no copy of the second one
+            Thread other = new Thread(() -> two.to().uri().host().length());
+            other.start();
+            other.join();
+            assertThat(two.to().uri().host()).isEqualTo("biloxi.example.com");
+            assertThat(two.from().uri().user()).isEqualTo("bob");
+            assertThat(two.topVia().branch()).isEqualTo("z9hG4bKb2");
+            assertThat(two.cseq().number()).isEqualTo(7);
+            assertThat(two.maxForwards()).isEqualTo(69);
+            assertThat(((SipRequest) two).requestUri().host()).isEqualTo("biloxi.example.com");
+        } finally {
+            one.release();
+            two.release();
+        }
+    }
+
+    private static final String REGISTER = """
+            REGISTER sip:%2$s.example.com SIP/2.0
+            Via: SIP/2.0/UDP 192.0.2.4;branch=z9hG4bK%3$s
+            Max-Forwards: 69
+            From: <sip:%1$s@%2$s.example.com>;tag=x
+            To: <sip:%1$s@%2$s.example.com>
+            Call-ID: %3$s
+            CSeq: 7 REGISTER
+            Content-Length: 0
+
+            """;
+
     private static String indexIn(ByteBuf buf) {
         return indexIn(buf, SipLimits.DEFAULTS);
     }

@@ -135,6 +135,11 @@ final class Abnf {
         return buf != null && start >= 0 && start <= end && end <= buf.capacity();
     }
 
+    /** Whether buffer offsets {@code [start, end)} held at {@code bytes[k + offset]} lie within the array. */
+    static boolean inBounds(byte[] bytes, int offset, int start, int end) {
+        return bytes != null && start <= end && (long) start + offset >= 0 && (long) end + offset <= bytes.length;
+    }
+
     // ---- the bytes the parsers read -------------------------------------------------------------
 
     /** Scratch arrays up to this size are kept for reuse; longer ranges get a one-off array. */
@@ -194,6 +199,15 @@ final class Abnf {
      * WSP); returns {@code i} when there is none. A CRLF not followed by WSP is left unconsumed.
      */
     static int consumeLws(byte[] a, int i, int end) {
+        // most separators have no white space around them: answer that without a loop, in a
+        // method small enough to be inlined everywhere
+        if (i >= end || (a[i] != ' ' && a[i] != '\t' && a[i] != '\r')) {
+            return i;
+        }
+        return consumeLwsRun(a, i, end);
+    }
+
+    private static int consumeLwsRun(byte[] a, int i, int end) {
         int j = i;
         while (j < end) {
             byte b = a[j];

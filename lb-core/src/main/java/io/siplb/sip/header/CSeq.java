@@ -39,9 +39,22 @@ public record CSeq(long number, SipMethod method, String methodName) {
             return null;
         }
         int off = Abnf.offset(buf, start);
-        byte[] a = Abnf.array(buf, start, end);
-        int e = end + off;
-        int numberStart = Abnf.consumeLws(a, start + off, e);
+        return parse(Abnf.array(buf, start, end), start + off, end + off);
+    }
+
+    /**
+     * Like {@link #parse(ByteBuf, int, int)}, reading the buffer's bytes from an array: byte
+     * {@code k} of the buffer is {@code bytes[k + offset]}. {@code [start, end)} are buffer
+     * offsets, and so are the offsets of the result. For the codec, which may hold a message's
+     * bytes in an array already.
+     */
+    public static CSeq parseBytes(byte[] bytes, int offset, int start, int end) {
+        return Abnf.inBounds(bytes, offset, start, end) ? parse(bytes, start + offset, end + offset) : null;
+    }
+
+    /** {@link #parse(ByteBuf, int, int)} on array indices (a CSeq keeps no offsets). */
+    private static CSeq parse(byte[] a, int s, int e) {
+        int numberStart = Abnf.consumeLws(a, s, e);
         int numberEnd = Abnf.expectDigits(a, numberStart, e);
         if (numberEnd < 0) {
             return null;

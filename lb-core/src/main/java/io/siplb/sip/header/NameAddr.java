@@ -59,6 +59,16 @@ public final class NameAddr {
         return parse(Abnf.array(buf, start, end), start + off, end + off, off);
     }
 
+    /**
+     * Like {@link #parse(ByteBuf, int, int)}, reading the buffer's bytes from an array: byte
+     * {@code k} of the buffer is {@code bytes[k + offset]}. {@code [start, end)} are buffer
+     * offsets, and so are the offsets of the result. For the codec, which may hold a message's
+     * bytes in an array already.
+     */
+    public static NameAddr parseBytes(byte[] bytes, int offset, int start, int end) {
+        return Abnf.inBounds(bytes, offset, start, end) ? parse(bytes, start + offset, end + offset, offset) : null;
+    }
+
     /** {@link #parse(ByteBuf, int, int)} on array indices; {@code off} maps buffer offsets to them. */
     private static NameAddr parse(byte[] a, int start, int end, int off) {
         int i = Abnf.consumeLws(a, start, end);

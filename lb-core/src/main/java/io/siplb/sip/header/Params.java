@@ -34,6 +34,10 @@ public final class Params {
 
     /** Name of parameter i at [2i], its value at [2i + 1]. */
     private final String[] namesAndValues;
+    /**
+     * The packed ranges; the sign bit, which no packed range has, marks a header parameter whose
+     * value is a token (for {@link Via}'s checks) and is masked off by every accessor.
+     */
     private final long[] ranges;
     private final int size;
 
@@ -65,7 +69,7 @@ public final class Params {
 
     /** The packed byte range ({@code start << 32 | end}) of parameter {@code i}'s {@code ;name[=value]}. */
     public long range(int i) {
-        return ranges[checkIndex(i)];
+        return ranges[checkIndex(i)] & ~TOKEN_RANGE;
     }
 
     /** The value of the first parameter called {@code name} (any case), {@code ""} without value, null when absent. */
@@ -85,7 +89,7 @@ public final class Params {
      */
     public long rangeOf(String name) {
         int i = indexOf(name);
-        return i < 0 ? -1 : ranges[i];
+        return i < 0 ? -1 : ranges[i] & ~TOKEN_RANGE;
     }
 
     /** The index of the first parameter called {@code name} (any case), or -1. */
@@ -155,11 +159,16 @@ public final class Params {
             int k = Abnf.consumeSws(a, nameEnd, end);
             int valueStart = -1;
             int valueEnd = -1;
+            long token = 0;
             if (k < end && a[k] == '=') {
                 valueStart = Abnf.consumeSws(a, k + 1, end);
-                valueEnd = consumeGenValue(a, valueStart, end);
+                long genValue = consumeGenValue(a, valueStart, end);
+                valueEnd = (int) genValue;
                 if (valueEnd <= valueStart) {
                     return null;
+                }
+                if ((genValue & TOKEN_VALUE) != 0) {
+                    token = TOKEN_RANGE;
                 }
                 j = valueEnd;
             } else {
@@ -175,12 +184,18 @@ public final class Params {
             }
             namesAndValues[2 * size] = name(a, nameStart, nameEnd);
             namesAndValues[2 * size + 1] = valueStart < 0 ? "" : valueString(a, valueStart, valueEnd);
-            ranges[size++] = Abnf.pack(semi - off, j - off);
+            ranges[size++] = Abnf.pack(semi - off, j - off) | token;
         }
     }
 
-    /** gen-value = token / host / quoted-string (and a bare IPv6address); the index after it or -1. */
-    private static int consumeGenValue(byte[] a, int i, int end) {
+    /** Set in {@link #consumeGenValue}'s answer when the value is a token. */
+    private static final long TOKEN_VALUE = 1L << 32;
+
+    /**
+     * gen-value = token / host / quoted-string (and a bare IPv6address): the index after it or
+     * -1, with {@link #TOKEN_VALUE} set when it is a token (which the run that finds it tells).
+     */
+    private static long consumeGenValue(byte[] a, int i, int end) {
         if (i >= end) {
             return -1;
         }
@@ -201,9 +216,17 @@ public final class Params {
             return -1;
         }
         if (token) {
-            return j;
+            return j | TOKEN_VALUE;
         }
         return Abnf.isHost(a, i, j) || Abnf.isIpv6Address(a, i, j) ? j : -1;
+    }
+
+    /** Marks a token value in {@link #ranges}. */
+    private static final long TOKEN_RANGE = Long.MIN_VALUE;
+
+    /** Whether header parameter {@code i} has a value and it is a token. */
+    boolean valueIsToken(int i) {
+        return ranges[checkIndex(i)] < 0;
     }
 
     /** A parameter name in lower case, a {@link #KNOWN_NAMES} constant when it is one of them. */

@@ -87,6 +87,16 @@ public final class SipUri {
     }
 
     /**
+     * Like {@link #parse(ByteBuf, int, int)}, reading the buffer's bytes from an array: byte
+     * {@code k} of the buffer is {@code bytes[k + offset]}. {@code [start, end)} are buffer
+     * offsets, and so are the offsets of the result. For the codec, which may hold a message's
+     * bytes in an array already.
+     */
+    public static SipUri parseBytes(byte[] bytes, int offset, int start, int end) {
+        return Abnf.inBounds(bytes, offset, start, end) ? parseArray(bytes, start + offset, end + offset, offset) : null;
+    }
+
+    /**
      * {@link #parse(ByteBuf, int, int)} on array indices ({@code [start, end)} within {@code a});
      * {@code off} maps buffer offsets to array indices, and the offsets kept are buffer offsets.
      */

@@ -42,7 +42,8 @@ public final class Via {
     private final int sentByEnd;
 
     private Via(String protocolName, String protocolVersion, String transport, String host, int port,
-                Params params, int start, int end, int sentByEnd) {
+                Params params, String branch, String received, boolean hasRport, int rport,
+                int start, int end, int sentByEnd) {
         this.protocolName = protocolName;
         this.protocolVersion = protocolVersion;
         this.transport = transport;
@@ -52,11 +53,10 @@ public final class Via {
         this.start = start;
         this.end = end;
         this.sentByEnd = sentByEnd;
-        this.branch = params.get("branch");
-        this.received = params.get("received");
-        String rp = params.get("rport");
-        this.hasRport = rp != null;
-        this.rport = rp == null || rp.isEmpty() ? -1 : Integer.parseInt(rp);
+        this.branch = branch;
+        this.received = received;
+        this.hasRport = hasRport;
+        this.rport = rport;
     }
 
     /**
@@ -69,6 +69,16 @@ public final class Via {
         }
         int off = Abnf.offset(buf, start);
         return parse(Abnf.array(buf, start, end), start + off, end + off, off);
+    }
+
+    /**
+     * Like {@link #parse(ByteBuf, int, int)}, reading the buffer's bytes from an array: byte
+     * {@code k} of the buffer is {@code bytes[k + offset]}. {@code [start, end)} are buffer
+     * offsets, and so are the offsets of the result. For the codec, which may hold a message's
+     * bytes in an array already.
+     */
+    public static Via parseBytes(byte[] bytes, int offset, int start, int end) {
+        return Abnf.inBounds(bytes, offset, start, end) ? parse(bytes, start + offset, end + offset, offset) : null;
     }
 
     /** {@link #parse(ByteBuf, int, int)} on array indices; {@code off} maps buffer offsets to them. */
@@ -119,8 +129,44 @@ public final class Via {
             sentByEnd = portEnd;
         }
         Params params = Params.parseHeaderParams(a, sentByEnd, end, off);
-        if (params == null || !knownParamsValid(a, off, params)) {
+        if (params == null) {
             return null;
+        }
+        // the parameters the response path uses, checked and picked (the first of each) in one walk
+        String branch = null;
+        String received = null;
+        boolean hasRport = false;
+        int rport = -1;
+        for (int i = 0; i < params.size(); i++) {
+            String v = params.value(i);
+            int valueEnd = (int) params.range(i) + off;
+            int valueStart = valueEnd - v.length();
+            boolean ok;
+            switch (params.name(i)) {
+                case "branch" -> {
+                    ok = !v.isEmpty() && (params.valueIsToken(i)
+                            || Abnf.consumeToken(a, valueStart, valueEnd) == valueEnd);
+                    branch = branch == null ? v : branch;
+                }
+                case "received" -> {
+                    ok = isIpAddress(a, valueStart, valueEnd);
+                    received = received == null ? v : received;
+                }
+                case "rport" -> {
+                    // RFC 3581 §4: response-port = "rport" [EQUAL 1*DIGIT]
+                    int p = v.isEmpty() ? -1 : Abnf.port(a, valueStart, valueEnd);
+                    ok = v.isEmpty() || p >= 0;
+                    rport = hasRport ? rport : p;
+                    hasRport = true;
+                }
+                // ttl = 1*3DIGIT ; 0 to 255
+                case "ttl" -> ok = v.length() <= 3 && Abnf.decimal(a, valueStart, valueEnd, 255) >= 0;
+                case "maddr" -> ok = Abnf.isHost(a, valueStart, valueEnd);
+                default -> ok = true;
+            }
+            if (!ok) {
+                return null;
+            }
         }
         int last = params.isEmpty() ? sentByEnd - off : (int) params.range(params.size() - 1);
         return new Via(
@@ -128,34 +174,12 @@ public final class Via {
                 sip20 ? "2.0" : Abnf.asciiExact(a, versionStart, versionEnd, "2.0"),
                 Abnf.asciiUpper(a, transportStart, transportEnd, TRANSPORTS),
                 Abnf.ascii(a, hostStart, hostEnd),
-                port, params, nameStart - off, last, sentByEnd - off);
+                port, params, branch, received, hasRport, rport, nameStart - off, last, sentByEnd - off);
     }
 
     private static boolean startsWithSip20(byte[] a, int i, int end) {
         return end - i > 8 && a[i] == 'S' && a[i + 1] == 'I' && a[i + 2] == 'P' && a[i + 3] == '/'
                 && a[i + 4] == '2' && a[i + 5] == '.' && a[i + 6] == '0' && a[i + 7] == '/';
-    }
-
-    private static boolean knownParamsValid(byte[] a, int off, Params params) {
-        for (int i = 0; i < params.size(); i++) {
-            String v = params.value(i);
-            int valueEnd = (int) params.range(i) + off;
-            int valueStart = valueEnd - v.length();
-            boolean ok = switch (params.name(i)) {
-                case "branch" -> !v.isEmpty() && Abnf.consumeToken(a, valueStart, valueEnd) == valueEnd;
-                case "received" -> isIpAddress(a, valueStart, valueEnd);
-                // RFC 3581 §4: response-port = "rport" [EQUAL 1*DIGIT]
-                case "rport" -> v.isEmpty() || Abnf.port(a, valueStart, valueEnd) >= 0;
-                // ttl = 1*3DIGIT ; 0 to 255
-                case "ttl" -> v.length() <= 3 && Abnf.decimal(a, valueStart, valueEnd, 255) >= 0;
-                case "maddr" -> Abnf.isHost(a, valueStart, valueEnd);
-                default -> true;
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // RFC 3261: via-received = "received" EQUAL (IPv4address / IPv6address); RFC 5118 §4.5 notes

@@ -31,6 +31,19 @@ class HeaderParserProperties {
             "MaxForwards", MaxForwards::parse,
             "HostPort", HostPort::parse);
 
+    /** A typed parser over an array whose element {@code k + offset} is buffer byte {@code k}. */
+    @FunctionalInterface
+    interface ArrayParser<T> {
+        T parse(byte[] bytes, int offset, int start, int end);
+    }
+
+    private static final Map<String, ArrayParser<?>> ARRAY_PARSERS = Map.of(
+            "Via", Via::parseBytes,
+            "SipUri", SipUri::parseBytes,
+            "NameAddr", NameAddr::parseBytes,
+            "CSeq", CSeq::parseBytes,
+            "MaxForwards", MaxForwards::parseBytes);
+
     /** Valid values the mutations start from, so that random input reaches deep into each grammar. */
     private static final List<String> SEEDS = List.of(
             "SIP/2.0/UDP pc33.atlanta.com:5066;branch=z9hG4bK776asdhds;rport;received=192.0.2.1",
@@ -117,6 +130,12 @@ class HeaderParserProperties {
                     Unpooled.copiedBuffer(wire, 0, split), Unpooled.copiedBuffer(wire, split, wire.length - split));
             for (ByteBuf buf : List.of(direct, slice, composite)) {
                 assertThat(parseIn(parser.getValue(), buf, start, end)).as(parser.getKey() + " in " + buf)
+                        .usingRecursiveComparison().isEqualTo(heap);
+            }
+            ArrayParser<?> arrayParser = ARRAY_PARSERS.get(parser.getKey());
+            if (arrayParser != null) {
+                // buffer byte k at padded[k + 5]: offsets in the result are still buffer offsets
+                assertThat(arrayParser.parse(padded, 5, start, end)).as(parser.getKey() + " in an array")
                         .usingRecursiveComparison().isEqualTo(heap);
             }
         }

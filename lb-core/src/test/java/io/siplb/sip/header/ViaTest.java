@@ -367,6 +367,19 @@ class ViaTest {
     }
 
     @Test
+    void parsesFromAnArrayWithBufferOffsets() {
+        byte[] bytes = "xxSIP/2.0/UDP h.example.com;branch=z9hG4bK1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        // buffer offset k is bytes[k - 10]: the value spans buffer offsets 12..54
+        Via v = Via.parseBytes(bytes, -10, 12, 10 + bytes.length);
+
+        assertThat(v.host()).isEqualTo("h.example.com");
+        assertThat(v.start()).isEqualTo(12);
+        assertThat(v.sentByEnd()).isEqualTo(12 + "SIP/2.0/UDP h.example.com".length());
+        assertThat(Via.parseBytes(bytes, -10, 12, 11 + bytes.length)).isNull();
+        assertThat(Via.parseBytes(bytes, -10, 9, 20)).isNull();
+    }
+
+    @Test
     void rejectsARangeOutsideTheBuffer() {
         io.netty.buffer.ByteBuf buf = Wire.bytes("SIP/2.0/UDP h");
         try {
