@@ -42,6 +42,32 @@ public final class ByteArrays {
         return -1;
     }
 
+    /**
+     * The index of the first byte in {@code a[from, to)} that is {@code b1} or {@code b2}, or -1;
+     * eight bytes at a time as {@link #indexOf}: each flag's lowest set byte is a real match, so
+     * the lowest of both is the first.
+     */
+    public static int indexOfEither(byte[] a, int from, int to, byte b1, byte b2) {
+        long p1 = (b1 & 0xFFL) * ONES;
+        long p2 = (b2 & 0xFFL) * ONES;
+        int k = from;
+        for (; k + Long.BYTES <= to; k += Long.BYTES) {
+            long w = (long) LONGS.get(a, k);
+            long x1 = w ^ p1;
+            long x2 = w ^ p2;
+            long found = ((x1 - ONES) & ~x1 | (x2 - ONES) & ~x2) & HIGHS;
+            if (found != 0) {
+                return k + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; k < to; k++) {
+            if (a[k] == b1 || a[k] == b2) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
     /** Eight bytes at {@code a[k]}, the first in the lowest byte; {@code k + 8} must not pass the array. */
     public static long longAt(byte[] a, int k) {
         return (long) LONGS.get(a, k);

@@ -124,6 +124,22 @@ final class FrameBytes {
         }
     }
 
+    /** The array index of the first {@code b1} or {@code b2} from {@code from} to the end of the frame, or -1. */
+    int indexOfEither(int from, byte b1, byte b2) {
+        int k = from;
+        while (true) {
+            int found = ByteArrays.indexOfEither(a, k, limit, b1, b2);
+            if (found >= 0) {
+                return found;
+            }
+            if (limit >= end) {
+                return -1;
+            }
+            k = Math.max(k, limit);
+            extend();
+        }
+    }
+
     /** Copies the next block (the copy mode only; a heap buffer's array is complete). */
     private void extend() {
         int n = Math.min(end - limit, Math.max(FIRST_BLOCK, limit));

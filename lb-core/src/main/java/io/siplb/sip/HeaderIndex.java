@@ -82,17 +82,21 @@ final class HeaderIndex {
                 return new ParseFailure(ParseError.CONTINUATION_WITHOUT_HEADER, i - off);
             }
             int lineStart = i;
-            // the physical line's end and its colon are found eight bytes at a time; the name's
-            // bytes are then read once, by the lookup (known names) or the token check (unknown ones)
-            int lf = f.indexOf(lineStart, LF);
+            // the colon, then the physical line's end, are found eight bytes at a time (a line
+            // without colon ends before one); the name's bytes are then read once, by the lookup
+            // (known names) or the token check (unknown ones)
+            int colon = f.indexOfEither(lineStart, (byte) ':', LF);
+            if (colon < 0) {
+                return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end - off);
+            }
+            if (f.a[colon] == LF) {
+                return new ParseFailure(ParseError.MALFORMED_HEADER, afterNameAndWsp(f.a, lineStart, colon) - off);
+            }
+            int lf = f.indexOf(colon + 1, LF);
             if (lf < 0) {
                 return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end - off);
             }
             byte[] a = f.a;
-            int colon = ByteArrays.indexOf(a, lineStart, lf, (byte) ':');
-            if (colon < 0) {
-                return new ParseFailure(ParseError.MALFORMED_HEADER, afterNameAndWsp(a, lineStart, lf) - off);
-            }
             // HCOLON = *( SP / HTAB ) ":" SWS
             int nameEnd = colon;
             while (nameEnd > lineStart && Chars.isWsp(a[nameEnd - 1])) {

@@ -31,6 +31,28 @@ class ByteArraysTest {
         }
     }
 
+    @Test
+    void findsTheFirstOfTwoBytesEightBytesAtATime() {
+        Random random = new Random(7);
+        byte[] near = {0x0B, ';', '9', (byte) 0xBA, 0x1A, 0x00, (byte) 0xFF, ' '};
+        for (int length = 0; length <= 40; length++) {
+            for (int trial = 0; trial < 50; trial++) {
+                byte[] a = new byte[length + 3];
+                for (int k = 0; k < a.length; k++) {
+                    a[k] = near[random.nextInt(near.length)];
+                }
+                for (int m = random.nextInt(4); m > 0 && length > 0; m--) {
+                    a[1 + random.nextInt(length)] = random.nextBoolean() ? (byte) ':' : (byte) '\n';
+                }
+                int colon = naiveIndexOf(a, 1, 1 + length, (byte) ':');
+                int lf = naiveIndexOf(a, 1, 1 + length, (byte) '\n');
+                int first = colon < 0 ? lf : lf < 0 ? colon : Math.min(colon, lf);
+                assertThat(ByteArrays.indexOfEither(a, 1, 1 + length, (byte) ':', (byte) '\n'))
+                        .as("length %s in %s", length, Arrays.toString(a)).isEqualTo(first);
+            }
+        }
+    }
+
     private static int naiveIndexOf(byte[] a, int from, int to, byte b) {
         for (int k = from; k < to; k++) {
             if (a[k] == b) {

@@ -677,13 +677,30 @@ final class Abnf {
         return k != null ? k : asciiLower(a, start, end);
     }
 
+    /**
+     * Whether ASCII {@code [start, end)} holds a letter from A to Z, eight bytes at a time: for a
+     * byte below 0x80, adding 0x3F sets its high bit from 'A' on and adding 0x25 from past 'Z'
+     * on, and neither sum carries into the next byte.
+     */
+    static boolean hasUpperCase(byte[] a, int start, int end) {
+        int k = start;
+        for (; k + Long.BYTES <= end; k += Long.BYTES) {
+            long x = ByteArrays.longAt(a, k);
+            if (((x + 0x3F3F_3F3F_3F3F_3F3FL) & ~(x + 0x2525_2525_2525_2525L) & 0x8080_8080_8080_8080L) != 0) {
+                return true;
+            }
+        }
+        for (; k < end; k++) {
+            if (a[k] >= 'A' && a[k] <= 'Z') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code [start, end)}, ASCII characters of the grammar (see {@link #ascii}), as a lower-case string. */
     static String asciiLower(byte[] a, int start, int end) {
-        int j = start;
-        while (j < end && (a[j] < 'A' || a[j] > 'Z')) {
-            j++;
-        }
-        if (j == end) {
+        if (!hasUpperCase(a, start, end)) {
             return ascii(a, start, end); // already lower case, the usual host
         }
         byte[] lower = new byte[end - start];

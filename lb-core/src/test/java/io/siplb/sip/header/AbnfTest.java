@@ -209,6 +209,19 @@ class AbnfTest {
     }
 
     @Test
+    void findsUpperCaseLettersEightBytesAtATimeAndInTheTail() {
+        String ascii = " !\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u007f";
+        for (int at = 0; at <= 20; at++) {
+            for (char upper : new char[] {'A', 'M', 'Z'}) {
+                String text = ascii.substring(0, at) + upper + ascii.substring(at);
+                assertThat(check(text, Abnf::hasUpperCase)).as(text).isTrue();
+            }
+        }
+        assertThat(check(ascii, Abnf::hasUpperCase)).isFalse();
+        assertThat(check("example.com.atlanta-1", Abnf::hasUpperCase)).isFalse();
+    }
+
+    @Test
     void scannersStopAtTheEndOfTheRange() {
         byte[] a = SipText.sipBytes("abc def");
         assertThat(Abnf.consumeToken(a, 0, 2)).isEqualTo(2);
