@@ -94,11 +94,12 @@ final class FrameBytes {
 
     /**
      * The copy holding {@code message}'s bytes {@code [start, end)} at {@code k + off}, or null
-     * when this thread has parsed another message since (or this is not the thread that parsed it).
+     * when this thread has parsed another message since, this is not the thread that parsed it,
+     * or the message was released (whose accessors must fail as they would on its buffer).
      */
     byte[] copyOf(SipMessage message, int start, int end) {
         return thread == Thread.currentThread() && owner == message && start + off >= 0 && end + off <= limit
-                ? a : null;
+                && message.refCnt() > 0 ? a : null;
     }
 
     /** Makes {@code a[k]} readable; {@code k} must be below {@link #end}. */

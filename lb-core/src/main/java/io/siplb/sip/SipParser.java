@@ -13,6 +13,10 @@ import io.netty.buffer.ByteBuf;
  * bytes once, creates no String and throws nothing for bad input: every problem is a
  * {@link ParseFailure} with the offset where it was found.
  *
+ * <p>The bytes are read from a heap buffer's own array, or from a copy of any other buffer's
+ * start line and header section ({@link FrameBytes}), so that reading a byte costs no index and
+ * reference-count check.
+ *
  * <p>Only what framing and routing cannot do without is checked here; the header values
  * themselves are checked by {@link SipMessage#verify()}, on request.
  *

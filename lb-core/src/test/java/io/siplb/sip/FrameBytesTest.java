@@ -2,6 +2,7 @@ package io.siplb.sip;
 
 import static io.siplb.sip.SipText.sipBytes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -99,6 +100,16 @@ class FrameBytesTest {
             one.release();
             two.release();
         }
+    }
+
+    @Test
+    void aReleasedMessageDoesNotReadTheParsersCopy() {
+        byte[] bytes = sipBytes(REGISTER.formatted("alice", "atlanta", "a1"));
+        SipMessage msg = SipParser.parse(Unpooled.directBuffer().writeBytes(bytes), SipLimits.DEFAULTS,
+                Framing.DATAGRAM).message();
+        msg.release();
+
+        assertThatThrownBy(msg::from).isInstanceOf(io.netty.util.IllegalReferenceCountException.class);
     }
 
     private static final String REGISTER = """

@@ -2,8 +2,8 @@ package io.siplb.sip.header;
 
 import com.google.common.base.Ascii;
 import io.netty.buffer.ByteBuf;
-import io.siplb.sip.ByteArrays;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.siplb.sip.ByteArrays;
 
 import java.nio.charset.StandardCharsets;
 
@@ -457,6 +457,12 @@ final class Abnf {
      * at {@code i}, or -1 when no valid host starts there. An IPv6reference ends at its "]"; any
      * other host at the first byte that cannot be part of a hostname, so "h:5060" yields the index
      * of the ":".
+     *
+     * <pre>
+     * hostname    = *( domainlabel "." ) toplabel [ "." ]
+     * domainlabel = alphanum / alphanum *( alphanum / "-" ) alphanum
+     * toplabel    = ALPHA / ALPHA *( alphanum / "-" ) alphanum
+     * </pre>
      */
     static int consumeHost(byte[] a, int i, int end) {
         if (i >= end) {
@@ -508,32 +514,6 @@ final class Abnf {
     static boolean isIpv6Reference(byte[] a, int start, int end) {
         return end - start >= 4 && a[start] == '[' && a[end - 1] == ']'
                 && isIpv6Address(a, start + 1, end - 1);
-    }
-
-    /**
-     * hostname = *( domainlabel "." ) toplabel [ "." ]; domainlabel = alphanum / alphanum *(
-     * alphanum / "-" ) alphanum; toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum. One pass.
-     */
-    static boolean isHostname(byte[] a, int start, int end) {
-        int e = end;
-        if (e > start && a[e - 1] == '.') {
-            e--;
-        }
-        int labelStart = start;
-        for (int j = start; j < e; j++) {
-            byte b = a[j];
-            if (b == '.') {
-                // a label is not empty and neither starts nor ends with "-"
-                if (j == labelStart || a[j - 1] == '-') {
-                    return false;
-                }
-                labelStart = j + 1;
-            } else if (b == '-' ? j == labelStart : !is(b, ALPHANUM)) {
-                return false;
-            }
-        }
-        // toplabel starts with ALPHA, which tells a hostname from an IPv4address
-        return labelStart < e && a[e - 1] != '-' && is(a[labelStart], ALPHA);
     }
 
     /** IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each at most 255. */
@@ -641,21 +621,6 @@ final class Abnf {
     /** The index of the first {@code b} in {@code [start, end)}, or -1 (eight bytes at a time). */
     static int indexOf(byte[] a, int start, int end, byte b) {
         return ByteArrays.indexOf(a, start, end, b);
-    }
-
-    /** Whether {@code [start, end)} equals the ASCII {@code s}, ignoring ASCII case. */
-    static boolean equalsIgnoreCase(byte[] a, int start, int end, String s) {
-        if (end - start != s.length()) {
-            return false;
-        }
-        for (int j = 0; j < s.length(); j++) {
-            int x = a[start + j];
-            int y = s.charAt(j);
-            if (x != y && toLower(x) != toLower(y)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static int toLower(int c) {

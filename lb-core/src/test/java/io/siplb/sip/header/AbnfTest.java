@@ -184,15 +184,17 @@ class AbnfTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"example.com", "example.com.", "a", "a-b.c-d.example", "x1.y2.z3", "1.example.com"})
-    void recognisesHostnames(String text) {
-        assertThat(check(text, Abnf::isHostname)).isTrue();
+    @ValueSource(strings = {"example.com", "example.com.", "a", "a-b.c-d.example", "x1.y2.z3", "1.example.com",
+        "EXAMPLE.Com", "1.2.3.a1", "1.2.3.4", "255.255.255.255", "0.0.0.0", "010.1.1.1"})
+    void recognisesHostnamesAndIpv4Addresses(String text) {
+        assertThat(check(text, Abnf::isHost)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", ".", "-a.com", "a-.com", "a..com", "example.1com", "exa_mple.com", "1.2.3.4"})
-    void rejectsNonHostnames(String text) {
-        assertThat(check(text, Abnf::isHostname)).isFalse();
+    @ValueSource(strings = {"", ".", "..", "-a.com", "a-.com", "a..com", "a-", "example.com-", "a.-b", "example.1com",
+        "exa_mple.com", "256.1.1.1", "1.2.3", "1.2.3.4.", "1.2.3.4.5", "1234.1.1.1", ".example.com"})
+    void rejectsWhatIsNeitherHostnameNorIpv4Address(String text) {
+        assertThat(check(text, Abnf::isHost)).isFalse();
     }
 
     @Test
