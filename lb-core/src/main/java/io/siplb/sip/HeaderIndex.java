@@ -16,28 +16,30 @@ import java.util.Arrays;
  * following lines that begin with SP or HTAB (line folding, RFC 3261 §7.3.1); the value range
  * keeps the fold bytes, which the typed parsers read as LWS.
  *
- * <p>Entries are stored in an {@code int[]} of {@value #STRIDE} ints each, grown by doubling.
- * Immutable once {@link #scan} has succeeded.
+ * <p>One {@code int[]} holds it all, so that a message costs one small allocation: first, one
+ * int per {@link HeaderName} with the first and the last of its entries ({@code (last + 1) << 16
+ * | (first + 1)}, 0 when it has none), then {@value #STRIDE} ints per entry, the first of them
+ * {@code (next + 1) << 8 | name ordinal}, linking the entries of a name in order. Entry numbers
+ * fit 16 bits because {@link SipLimits#maxHeaders()} is at most 65535. The array starts with room
+ * for 16 entries and doubles. Immutable once {@link #scan} has succeeded.
  */
 final class HeaderIndex {
 
-    private static final int STRIDE = 8;
-    private static final int NAME = 0;
-    private static final int NAME_START = 1;
-    private static final int NAME_END = 2;
-    private static final int VALUE_START = 3;
-    private static final int VALUE_END = 4;
-    private static final int LINE_START = 5;
-    private static final int LINE_END = 6;
-    private static final int NEXT = 7;
+    private static final int NAMES = HeaderName.count();
+    private static final int STRIDE = 6;
+    private static final int NAME_AND_NEXT = 0;
+    private static final int NAME_END = 1;
+    private static final int VALUE_START = 2;
+    private static final int VALUE_END = 3;
+    private static final int LINE_START = 4;
+    private static final int LINE_END = 5;
 
     /** Marks a Content-Length too large for any message (more than ten digits). */
     static final long HUGE = Long.MAX_VALUE;
 
-    private int[] entries = new int[16 * STRIDE];
+    /** [0, NAMES): first and last entry per name; then the entries. */
+    private int[] table = new int[NAMES + 16 * STRIDE];
     private int size;
-    /** Per HeaderName ordinal n: [3n] first entry + 1, [3n+1] last entry + 1 (0 = none), [3n+2] count. */
-    private final int[] byName = new int[3 * HeaderName.count()];
     private int headersEnd = -1;
     private long contentLength = -1;
 
@@ -45,96 +47,110 @@ final class HeaderIndex {
     }
 
     /**
-     * Indexes the header fields from {@code from} (the first byte after the start line) up
-     * to the empty line, reading no byte at or after {@code end}.
+     * Indexes the header fields from array index {@code from} (the first byte after the start
+     * line) up to the empty line, reading no byte at or after the frame's end. Offsets are
+     * recorded as buffer offsets.
      *
-     * @return null on success, else why and where the header section is malformed
+     * @return null on success, else why and where (a buffer offset) the header section is malformed
      */
-    ParseFailure scan(ByteBuf buf, int from, int end, SipLimits limits) {
+    ParseFailure scan(FrameBytes f, int from, SipLimits limits) {
+        final int off = f.off;
+        final int end = f.end;
         int i = from;
         while (true) {
             if (i >= end) {
-                return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end);
+                return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end - off);
             }
-            byte b = buf.getByte(i);
+            f.ensure(i);
+            byte b = f.a[i];
             if (b == CR) {
                 if (i + 1 >= end) {
-                    return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end);
+                    return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end - off);
                 }
-                if (buf.getByte(i + 1) != LF) {
-                    return new ParseFailure(ParseError.BARE_LINE_BREAK, i);
+                f.ensure(i + 1);
+                if (f.a[i + 1] != LF) {
+                    return new ParseFailure(ParseError.BARE_LINE_BREAK, i - off);
                 }
-                headersEnd = i;
+                headersEnd = i - off;
                 return null;
             }
             if (b == LF) {
-                return new ParseFailure(ParseError.BARE_LINE_BREAK, i);
+                return new ParseFailure(ParseError.BARE_LINE_BREAK, i - off);
             }
             if (Chars.isWsp(b)) {
                 // folds are consumed with the field they continue, so only a first line gets here
-                return new ParseFailure(ParseError.CONTINUATION_WITHOUT_HEADER, i);
+                return new ParseFailure(ParseError.CONTINUATION_WITHOUT_HEADER, i - off);
             }
             int lineStart = i;
-            // the physical line's end and its colon are found with word-at-a-time searches;
-            // the name's bytes are then read once, by the lookup (known names) or the token
-            // check (unknown ones)
-            int lf = buf.indexOf(lineStart, end, LF);
-            if (lf < 0) {
-                return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end);
-            }
-            int colon = buf.indexOf(lineStart, lf, (byte) ':');
+            // the colon, then the physical line's end, are found eight bytes at a time (a line
+            // without colon ends before one); the name's bytes are then read once, by the lookup
+            // (known names) or the token check (unknown ones)
+            int colon = f.indexOfEither(lineStart, (byte) ':', LF);
             if (colon < 0) {
-                return new ParseFailure(ParseError.MALFORMED_HEADER, afterNameAndWsp(buf, lineStart, lf));
+                return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end - off);
             }
+            if (f.a[colon] == LF) {
+                return new ParseFailure(ParseError.MALFORMED_HEADER, afterNameAndWsp(f.a, lineStart, colon) - off);
+            }
+            int lf = f.indexOf(colon + 1, LF);
+            if (lf < 0) {
+                return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end - off);
+            }
+            byte[] a = f.a;
             // HCOLON = *( SP / HTAB ) ":" SWS
             int nameEnd = colon;
-            while (nameEnd > lineStart && Chars.isWsp(buf.getByte(nameEnd - 1))) {
+            while (nameEnd > lineStart && Chars.isWsp(a[nameEnd - 1])) {
                 nameEnd--;
             }
-            HeaderName name = HeaderName.lookup(buf, lineStart, nameEnd - lineStart);
+            HeaderName name = HeaderName.lookup(a, lineStart, nameEnd - lineStart, lf);
             if (name == HeaderName.OTHER) {
                 for (int k = lineStart; k < nameEnd; k++) {
-                    if (!Chars.isToken(buf.getByte(k))) {
-                        return new ParseFailure(ParseError.MALFORMED_HEADER, k);
+                    if (!Chars.isToken(a[k])) {
+                        return new ParseFailure(ParseError.MALFORMED_HEADER, k - off);
                     }
                 }
                 if (nameEnd == lineStart) {
-                    return new ParseFailure(ParseError.MALFORMED_HEADER, lineStart);
+                    return new ParseFailure(ParseError.MALFORMED_HEADER, lineStart - off);
                 }
             }
-            int j = colon + 1;
             // the logical line ends at the first CRLF not followed by SP/HTAB
             while (true) {
-                if (buf.getByte(lf - 1) != CR) {
-                    return new ParseFailure(ParseError.BARE_LINE_BREAK, lf);
+                if (a[lf - 1] != CR) {
+                    return new ParseFailure(ParseError.BARE_LINE_BREAK, lf - off);
                 }
-                if (lf + 1 >= end || !Chars.isWsp(buf.getByte(lf + 1))) {
+                if (lf + 1 >= end) {
                     break;
                 }
-                lf = buf.indexOf(lf + 1, end, LF);
-                if (lf < 0) {
-                    return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end);
+                f.ensure(lf + 1);
+                a = f.a;
+                if (!Chars.isWsp(a[lf + 1])) {
+                    break;
                 }
+                lf = f.indexOf(lf + 1, LF);
+                if (lf < 0) {
+                    return new ParseFailure(ParseError.HEADERS_UNTERMINATED, end - off);
+                }
+                a = f.a;
             }
             int lineEnd = lf + 1;
             if (lineEnd - lineStart > limits.maxLineBytes()) {
-                return new ParseFailure(ParseError.LINE_TOO_LONG, lineStart);
+                return new ParseFailure(ParseError.LINE_TOO_LONG, lineStart - off);
             }
-            int vs = j;
+            int vs = colon + 1;
             int ve = lf - 1;
-            while (vs < ve && Chars.isLws(buf.getByte(vs))) {
+            while (vs < ve && Chars.isLws(a[vs])) {
                 vs++;
             }
-            while (ve > vs && Chars.isLws(buf.getByte(ve - 1))) {
+            while (ve > vs && Chars.isLws(a[ve - 1])) {
                 ve--;
             }
             ParseFailure failure;
             if (name.isCommaSeparated()) {
-                failure = addSplit(buf, name, lineStart, nameEnd, vs, ve, lineEnd, limits);
+                failure = addSplit(a, off, name, lineStart, nameEnd, vs, ve, lineEnd, limits);
             } else {
-                failure = add(name, lineStart, nameEnd, vs, ve, lineEnd, limits);
+                failure = add(name, lineStart - off, nameEnd - off, vs - off, ve - off, lineEnd - off, limits);
                 if (failure == null && name == HeaderName.CONTENT_LENGTH) {
-                    failure = noteContentLength(buf, vs, ve, lineStart);
+                    failure = noteContentLength(a, off, vs, ve, lineStart);
                 }
             }
             if (failure != null) {
@@ -145,28 +161,28 @@ final class HeaderIndex {
     }
 
     /** Where a line without colon stops looking like {@code token *WSP ":"}: for the error offset. */
-    private static int afterNameAndWsp(ByteBuf buf, int k, int lf) {
-        while (k < lf && Chars.isToken(buf.getByte(k))) {
+    private static int afterNameAndWsp(byte[] a, int k, int lf) {
+        while (k < lf && Chars.isToken(a[k])) {
             k++;
         }
-        while (k < lf && Chars.isWsp(buf.getByte(k))) {
+        while (k < lf && Chars.isWsp(a[k])) {
             k++;
         }
         return k;
     }
 
-    /** Splits a list header on commas outside quotes and angle brackets. */
-    private ParseFailure addSplit(ByteBuf buf, HeaderName name, int lineStart, int nameEnd,
+    /** Splits a list header on commas outside quotes and angle brackets (array indices in, buffer offsets stored). */
+    private ParseFailure addSplit(byte[] a, int off, HeaderName name, int lineStart, int nameEnd,
                                   int vs, int ve, int lineEnd, SipLimits limits) {
-        if (buf.indexOf(vs, ve, (byte) ',') < 0) {
+        if (ByteArrays.indexOf(a, vs, ve, (byte) ',') < 0) {
             // the common case, one value per line: no need to read it byte by byte
-            return add(name, lineStart, nameEnd, vs, ve, lineEnd, limits);
+            return add(name, lineStart - off, nameEnd - off, vs - off, ve - off, lineEnd - off, limits);
         }
         boolean quoted = false;
         boolean angle = false;
         int segment = vs;
         for (int k = vs; k < ve; k++) {
-            byte c = buf.getByte(k);
+            byte c = a[k];
             if (quoted) {
                 if (c == '\\') {
                     k++; // quoted-pair: the next byte is literal, even a quote
@@ -180,25 +196,25 @@ final class HeaderIndex {
             } else if (c == '>') {
                 angle = false;
             } else if (c == ',' && !angle) {
-                ParseFailure f = addTrimmed(buf, name, lineStart, nameEnd, segment, k, lineEnd, limits);
+                ParseFailure f = addTrimmed(a, off, name, lineStart, nameEnd, segment, k, lineEnd, limits);
                 if (f != null) {
                     return f;
                 }
                 segment = k + 1;
             }
         }
-        return addTrimmed(buf, name, lineStart, nameEnd, segment, ve, lineEnd, limits);
+        return addTrimmed(a, off, name, lineStart, nameEnd, segment, ve, lineEnd, limits);
     }
 
-    private ParseFailure addTrimmed(ByteBuf buf, HeaderName name, int lineStart, int nameEnd,
+    private ParseFailure addTrimmed(byte[] a, int off, HeaderName name, int lineStart, int nameEnd,
                                     int vs, int ve, int lineEnd, SipLimits limits) {
-        while (vs < ve && Chars.isLws(buf.getByte(vs))) {
+        while (vs < ve && Chars.isLws(a[vs])) {
             vs++;
         }
-        while (ve > vs && Chars.isLws(buf.getByte(ve - 1))) {
+        while (ve > vs && Chars.isLws(a[ve - 1])) {
             ve--;
         }
-        return add(name, lineStart, nameEnd, vs, ve, lineEnd, limits);
+        return add(name, lineStart - off, nameEnd - off, vs - off, ve - off, lineEnd - off, limits);
     }
 
     private ParseFailure add(HeaderName name, int lineStart, int nameEnd, int vs, int ve,
@@ -206,39 +222,38 @@ final class HeaderIndex {
         if (size >= limits.maxHeaders()) {
             return new ParseFailure(ParseError.TOO_MANY_HEADERS, lineStart);
         }
-        int base = size * STRIDE;
-        if (base + STRIDE > entries.length) {
-            entries = Arrays.copyOf(entries, entries.length * 2);
+        int base = NAMES + size * STRIDE;
+        if (base + STRIDE > table.length) {
+            table = Arrays.copyOf(table, NAMES + 2 * (table.length - NAMES));
         }
-        int[] e = entries;
-        e[base + NAME] = name.ordinal();
-        e[base + NAME_START] = lineStart;
-        e[base + NAME_END] = nameEnd;
-        e[base + VALUE_START] = vs;
-        e[base + VALUE_END] = ve;
-        e[base + LINE_START] = lineStart;
-        e[base + LINE_END] = lineEnd;
-        e[base + NEXT] = -1;
-        int n = 3 * name.ordinal();
-        int[] b = byName;
-        if (b[n + 1] > 0) {
-            e[(b[n + 1] - 1) * STRIDE + NEXT] = size;
+        int[] t = table;
+        int n = name.ordinal();
+        t[base + NAME_AND_NEXT] = n;
+        t[base + NAME_END] = nameEnd;
+        t[base + VALUE_START] = vs;
+        t[base + VALUE_END] = ve;
+        t[base + LINE_START] = lineStart;
+        t[base + LINE_END] = lineEnd;
+        int firstAndLast = t[n];
+        int entry = size + 1;
+        if (firstAndLast == 0) {
+            t[n] = entry << 16 | entry;
         } else {
-            b[n] = size + 1;
+            int last = (firstAndLast >>> 16) - 1;
+            t[NAMES + last * STRIDE + NAME_AND_NEXT] |= entry << 8;
+            t[n] = entry << 16 | (firstAndLast & 0xFFFF);
         }
-        b[n + 1] = size + 1;
-        b[n + 2]++;
         size++;
         return null;
     }
 
-    private ParseFailure noteContentLength(ByteBuf buf, int vs, int ve, int lineStart) {
-        long value = parseContentLength(buf, vs, ve);
+    private ParseFailure noteContentLength(byte[] a, int off, int vs, int ve, int lineStart) {
+        long value = parseContentLength(a, vs, ve);
         if (value < 0) {
-            return new ParseFailure(ParseError.BAD_CONTENT_LENGTH, vs);
+            return new ParseFailure(ParseError.BAD_CONTENT_LENGTH, vs - off);
         }
         if (contentLength >= 0 && contentLength != value) {
-            return new ParseFailure(ParseError.CONFLICTING_CONTENT_LENGTH, lineStart);
+            return new ParseFailure(ParseError.CONFLICTING_CONTENT_LENGTH, lineStart - off);
         }
         contentLength = value;
         return null;
@@ -265,6 +280,24 @@ final class HeaderIndex {
         return value >= 10_000_000_000L ? HUGE : value;
     }
 
+    /** {@link #parseContentLength(ByteBuf, int, int)} over {@code a[start, end)}. */
+    static long parseContentLength(byte[] a, int start, int end) {
+        if (start >= end) {
+            return -1;
+        }
+        long value = 0;
+        for (int k = start; k < end; k++) {
+            byte c = a[k];
+            if (!Chars.isDigit(c)) {
+                return -1;
+            }
+            if (value < 10_000_000_000L) {
+                value = value * 10 + (c - '0');
+            }
+        }
+        return value >= 10_000_000_000L ? HUGE : value;
+    }
+
     int size() {
         return size;
     }
@@ -279,11 +312,11 @@ final class HeaderIndex {
     }
 
     HeaderName name(int h) {
-        return HeaderName.ofOrdinal(get(h, NAME));
+        return HeaderName.ofOrdinal(get(h, NAME_AND_NEXT) & 0xFF);
     }
 
     int nameStart(int h) {
-        return get(h, NAME_START);
+        return get(h, LINE_START);
     }
 
     int nameEnd(int h) {
@@ -307,21 +340,31 @@ final class HeaderIndex {
     }
 
     int next(int h) {
-        return get(h, NEXT);
+        return (get(h, NAME_AND_NEXT) >>> 8) - 1;
     }
 
     int first(HeaderName name) {
-        return byName[3 * name.ordinal()] - 1;
+        return (table[name.ordinal()] & 0xFFFF) - 1;
     }
 
+    /** How many entries {@code name} has: a walk along its links, which are few. */
     int count(HeaderName name) {
-        return byName[3 * name.ordinal() + 2];
+        int n = 0;
+        for (int h = first(name); h >= 0; h = next(h)) {
+            n++;
+        }
+        return n;
     }
 
     private int get(int h, int field) {
         if (h < 0 || h >= size) {
-            throw new IndexOutOfBoundsException("header: " + h + " (expected: 0 ~ " + (size - 1) + ')');
+            throw outOfRange(h);
         }
-        return entries[h * STRIDE + field];
+        return table[NAMES + h * STRIDE + field];
+    }
+
+    // the message is built out of line, so that get stays small enough to be inlined
+    private IndexOutOfBoundsException outOfRange(int h) {
+        return new IndexOutOfBoundsException("header: " + h + " (expected: 0 ~ " + (size - 1) + ')');
     }
 }

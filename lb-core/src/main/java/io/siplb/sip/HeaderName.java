@@ -79,6 +79,16 @@ public enum HeaderName {
     /** Compact forms, indexed by the lower-case ASCII letter. */
     private static final HeaderName[] COMPACT = new HeaderName[128];
 
+    /** Words per name in the flat tables: enough for 24 bytes ("Request-Disposition" has 19). */
+    private static final int WORDS_PER_NAME = 3;
+    /** Candidates of slot {@code len * 26 + letter} are {@code [SLOTS[slot], SLOTS[slot + 1])} of the arrays below. */
+    private static final int[] SLOTS;
+    private static final HeaderName[] CANDIDATES;
+    /** {@link #words} of each candidate in little-endian order, {@link #WORDS_PER_NAME} per candidate. */
+    private static final long[] CANDIDATE_WORDS;
+    /** {@link #caseMask} of each candidate in little-endian order, {@link #WORDS_PER_NAME} per candidate. */
+    private static final long[] CANDIDATE_MASKS;
+
     static {
         int max = 0;
         for (HeaderName n : VALUES) {
@@ -106,7 +116,28 @@ public enum HeaderName {
                 BY_LENGTH[len][c] = lists.get(len).get(c).toArray(new HeaderName[0]);
             }
         }
+        // the same candidates, flattened into primitive arrays for the array lookup
+        SLOTS = new int[(max + 1) * 26 + 1];
+        CANDIDATES = new HeaderName[VALUES.length];
+        CANDIDATE_WORDS = new long[WORDS_PER_NAME * VALUES.length];
+        CANDIDATE_MASKS = new long[WORDS_PER_NAME * VALUES.length];
+        int next = 0;
+        for (int len = 0; len <= max; len++) {
+            for (int c = 0; c < 26; c++) {
+                SLOTS[len * 26 + c] = next;
+                for (HeaderName n : BY_LENGTH[len][c]) {
+                    CANDIDATES[next] = n;
+                    for (int w = 0; w < n.words.length; w++) {
+                        CANDIDATE_WORDS[WORDS_PER_NAME * next + w] = Long.reverseBytes(n.words[w]);
+                        CANDIDATE_MASKS[WORDS_PER_NAME * next + w] = Long.reverseBytes(n.caseMask[w]);
+                    }
+                    next++;
+                }
+            }
+        }
+        SLOTS[(max + 1) * 26] = next;
     }
+
 
     private final String canonical;
     private final char compact;
@@ -210,6 +241,64 @@ public enum HeaderName {
             }
         }
         return true;
+    }
+
+    /**
+     * {@link #lookup(ByteBuf, int, int)} over {@code a[start, start+len)}, for the parser, which
+     * reads a byte array (see {@link FrameBytes}). The name is read as one to three little-endian
+     * words and compared with flat tables, rather than through each candidate's fields.
+     * {@code readable} is where the bytes that may be read end: a short name is read as one
+     * eight-byte word when that many are there.
+     */
+    static HeaderName lookup(byte[] a, int start, int len, int readable) {
+        if (len == 1) {
+            int c = a[start] | 0x20;
+            if (c >= 'a' && c <= 'z') {
+                HeaderName n = COMPACT[c];
+                return n != null ? n : OTHER;
+            }
+            return OTHER;
+        }
+        if (len <= 0 || len >= BY_LENGTH.length) {
+            return OTHER;
+        }
+        int first = a[start] | 0x20;
+        if (first < 'a' || first > 'z') {
+            return OTHER;
+        }
+        int slot = len * 26 + first - 'a';
+        int c = SLOTS[slot];
+        int last = SLOTS[slot + 1];
+        if (len < 8) {
+            long word;
+            if (start + 8 <= readable) {
+                // the bytes after the name are masked off: only the name's own bytes are compared
+                word = ByteArrays.longAt(a, start) & (-1L >>> (8 * (8 - len)));
+            } else {
+                word = 0;
+                for (int i = len - 1; i >= 0; i--) {
+                    word = word << 8 | (a[start + i] & 0xFF);
+                }
+            }
+            for (; c < last; c++) {
+                if ((word | CANDIDATE_MASKS[WORDS_PER_NAME * c]) == CANDIDATE_WORDS[WORDS_PER_NAME * c]) {
+                    return CANDIDATES[c];
+                }
+            }
+            return OTHER;
+        }
+        long w0 = ByteArrays.longAt(a, start);
+        long w1 = len > 8 ? ByteArrays.longAt(a, start + Math.min(8, len - 8)) : 0;
+        long w2 = len > 16 ? ByteArrays.longAt(a, start + len - 8) : 0;
+        for (; c < last; c++) {
+            int k = WORDS_PER_NAME * c;
+            if ((w0 | CANDIDATE_MASKS[k]) == CANDIDATE_WORDS[k]
+                    && (w1 | CANDIDATE_MASKS[k + 1]) == CANDIDATE_WORDS[k + 1]
+                    && (w2 | CANDIDATE_MASKS[k + 2]) == CANDIDATE_WORDS[k + 2]) {
+                return CANDIDATES[c];
+            }
+        }
+        return OTHER;
     }
 
     /** The constant at {@code ordinal}, without copying {@code values()}. */

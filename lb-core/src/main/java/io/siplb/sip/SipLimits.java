@@ -24,13 +24,15 @@ import static com.google.common.base.Preconditions.checkArgument;
  * to TCP, not to grow without bound.
  *
  * @param maxMessageBytes largest message, start line to last body byte
- * @param maxHeaders      most header values in one message
+ * @param maxHeaders      most header values in one message, 1 ~ {@value #MAX_HEADERS_LIMIT}
  * @param maxLineBytes    longest start line or header field (with its continuation lines)
  */
 public record SipLimits(int maxMessageBytes, int maxHeaders, int maxLineBytes) {
 
     /** Default for {@link #maxMessageBytes()}: the largest UDP payload over IPv4. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 65_507;
+    /** The largest {@link #maxHeaders()}. */
+    public static final int MAX_HEADERS_LIMIT = 65_535;
     /** Default for {@link #maxHeaders()}. */
     public static final int DEFAULT_MAX_HEADERS = 256;
     /** Default for {@link #maxLineBytes()}. */
@@ -43,7 +45,9 @@ public record SipLimits(int maxMessageBytes, int maxHeaders, int maxLineBytes) {
     /** Validates the limits. */
     public SipLimits {
         checkArgument(maxMessageBytes >= 64, "maxMessageBytes: %s (expected: >= 64)", maxMessageBytes);
-        checkArgument(maxHeaders >= 1, "maxHeaders: %s (expected: >= 1)", maxHeaders);
+        // the header index numbers its entries in 16 bits (HeaderIndex); lb-config allows up to 65535 too
+        checkArgument(maxHeaders >= 1 && maxHeaders <= MAX_HEADERS_LIMIT,
+                "maxHeaders: %s (expected: 1 ~ %s)", maxHeaders, MAX_HEADERS_LIMIT);
         checkArgument(maxLineBytes >= 32, "maxLineBytes: %s (expected: >= 32)", maxLineBytes);
     }
 

@@ -40,6 +40,8 @@ public abstract sealed class SipMessage implements ByteBufHolder permits SipRequ
     private CSeq cseq;
     private int maxForwards = Integer.MIN_VALUE;
     private String callId;
+    /** This thread's copy of the bytes, when the parser copied them (see {@link FrameBytes#copyOf}). */
+    FrameBytes frameBytes;
 
     SipMessage(ByteBuf content, HeaderIndex index, int bodyStart, int bodyLength) {
         this.content = content;
@@ -144,7 +146,12 @@ public abstract sealed class SipMessage implements ByteBufHolder permits SipRequ
     public Via topVia() {
         if (!topViaParsed) {
             int h = first(HeaderName.VIA);
-            topVia = h < 0 ? null : Via.parse(content, valueStart(h), valueEnd(h));
+            if (h >= 0) {
+                int start = valueStart(h);
+                int end = valueEnd(h);
+                byte[] copy = copy(start, end);
+                topVia = copy != null ? Via.parseBytes(copy, frameBytes.off, start, end) : Via.parse(content, start, end);
+            }
             topViaParsed = true;
         }
         return topVia;
@@ -153,8 +160,7 @@ public abstract sealed class SipMessage implements ByteBufHolder permits SipRequ
     /** From (RFC 3261 §20.20), or null when absent or malformed. */
     public NameAddr from() {
         if (!fromParsed) {
-            int h = first(HeaderName.FROM);
-            from = h < 0 ? null : NameAddr.parse(content, valueStart(h), valueEnd(h));
+            from = nameAddr(first(HeaderName.FROM));
             fromParsed = true;
         }
         return from;
@@ -163,18 +169,32 @@ public abstract sealed class SipMessage implements ByteBufHolder permits SipRequ
     /** To (RFC 3261 §20.39), or null when absent or malformed. */
     public NameAddr to() {
         if (!toParsed) {
-            int h = first(HeaderName.TO);
-            to = h < 0 ? null : NameAddr.parse(content, valueStart(h), valueEnd(h));
+            to = nameAddr(first(HeaderName.TO));
             toParsed = true;
         }
         return to;
+    }
+
+    private NameAddr nameAddr(int h) {
+        if (h < 0) {
+            return null;
+        }
+        int start = valueStart(h);
+        int end = valueEnd(h);
+        byte[] copy = copy(start, end);
+        return copy != null ? NameAddr.parseBytes(copy, frameBytes.off, start, end) : NameAddr.parse(content, start, end);
     }
 
     /** CSeq (RFC 3261 §20.16), or null when absent or malformed. */
     public CSeq cseq() {
         if (!cseqParsed) {
             int h = first(HeaderName.CSEQ);
-            cseq = h < 0 ? null : CSeq.parse(content, valueStart(h), valueEnd(h));
+            if (h >= 0) {
+                int start = valueStart(h);
+                int end = valueEnd(h);
+                byte[] copy = copy(start, end);
+                cseq = copy != null ? CSeq.parseBytes(copy, frameBytes.off, start, end) : CSeq.parse(content, start, end);
+            }
             cseqParsed = true;
         }
         return cseq;
@@ -187,11 +207,24 @@ public abstract sealed class SipMessage implements ByteBufHolder permits SipRequ
             if (h < 0) {
                 maxForwards = -1;
             } else {
-                int value = MaxForwards.parse(content, valueStart(h), valueEnd(h));
+                int start = valueStart(h);
+                int end = valueEnd(h);
+                byte[] copy = copy(start, end);
+                int value = copy != null ? MaxForwards.parseBytes(copy, frameBytes.off, start, end)
+                        : MaxForwards.parse(content, start, end);
                 maxForwards = value < 0 ? -2 : value;
             }
         }
         return maxForwards;
+    }
+
+    /**
+     * The parser's copy of this message's bytes {@code [start, end)} (at {@code k + frameBytes.off})
+     * when it is still this thread's latest, else null: the typed accessors then read the buffer.
+     */
+    byte[] copy(int start, int end) {
+        FrameBytes f = frameBytes;
+        return f == null ? null : f.copyOf(this, start, end);
     }
 
     /** Call-ID as written, or null when absent. */

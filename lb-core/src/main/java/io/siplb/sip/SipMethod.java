@@ -56,4 +56,22 @@ public enum SipMethod {
         }
         return OTHER;
     }
+
+    /** {@link #lookup(ByteBuf, int, int)} over {@code a[start, start+len)}. */
+    public static SipMethod lookup(byte[] a, int start, int len) {
+        if (len <= 0 || len >= BY_LENGTH.length) {
+            return OTHER;
+        }
+        outer:
+        for (SipMethod candidate : BY_LENGTH[len]) {
+            byte[] b = candidate.bytes;
+            for (int i = 0; i < len; i++) {
+                if (a[start + i] != b[i]) {
+                    continue outer;
+                }
+            }
+            return candidate;
+        }
+        return OTHER;
+    }
 }

@@ -13,6 +13,10 @@ import io.netty.buffer.ByteBuf;
  * bytes once, creates no String and throws nothing for bad input: every problem is a
  * {@link ParseFailure} with the offset where it was found.
  *
+ * <p>The bytes are read from a heap buffer's own array, or from a copy of any other buffer's
+ * start line and header section ({@link FrameBytes}), so that reading a byte costs no index and
+ * reference-count check.
+ *
  * <p>Only what framing and routing cannot do without is checked here; the header values
  * themselves are checked by {@link SipMessage#verify()}, on request.
  *
@@ -45,96 +49,121 @@ public final class SipParser {
         if (end - start > limits.maxMessageBytes()) {
             return ParseResult.failure(ParseError.MESSAGE_TOO_LARGE, start + limits.maxMessageBytes());
         }
-        int i = start;
-        while (i + 1 < end && frame.getByte(i) == CR && frame.getByte(i + 1) == LF) {
+        FrameBytes f = FrameBytes.open(frame, start, end);
+        try {
+            return parse(frame, f, limits, framing);
+        } finally {
+            f.close();
+        }
+    }
+
+    /** {@link #parse(ByteBuf, SipLimits, Framing)} on array indices: see {@link FrameBytes}. */
+    private static ParseResult parse(ByteBuf frame, FrameBytes f, SipLimits limits, Framing framing) {
+        int off = f.off;
+        int end = f.end;
+        int i = frame.readerIndex() + off;
+        while (i + 1 < end) {
+            f.ensure(i + 1);
+            if (f.a[i] != CR || f.a[i + 1] != LF) {
+                break;
+            }
             i += 2;
         }
-        if (i >= end || (i + 1 == end && frame.getByte(i) == CR)) {
-            return ParseResult.failure(ParseError.EMPTY, i);
+        if (i < end) {
+            f.ensure(i);
         }
-        int lf = frame.indexOf(i, end, LF);
+        if (i >= end || (i + 1 == end && f.a[i] == CR)) {
+            return ParseResult.failure(ParseError.EMPTY, i - off);
+        }
+        int lf = f.indexOf(i, LF);
         if (lf < 0) {
             return ParseResult.failure(end - i > limits.maxLineBytes()
-                    ? ParseError.LINE_TOO_LONG : ParseError.HEADERS_UNTERMINATED, end);
+                    ? ParseError.LINE_TOO_LONG : ParseError.HEADERS_UNTERMINATED, end - off);
         }
         if (lf + 1 - i > limits.maxLineBytes()) {
-            return ParseResult.failure(ParseError.LINE_TOO_LONG, i);
+            return ParseResult.failure(ParseError.LINE_TOO_LONG, i - off);
         }
-        if (lf == i || frame.getByte(lf - 1) != CR) {
-            return ParseResult.failure(ParseError.BARE_LINE_BREAK, lf);
+        byte[] a = f.a;
+        if (lf == i || a[lf - 1] != CR) {
+            return ParseResult.failure(ParseError.BARE_LINE_BREAK, lf - off);
         }
         int cr = lf - 1;
         HeaderIndex index = new HeaderIndex();
-        if (isStatusLine(frame, i, cr)) {
-            return parseResponse(frame, i, cr, end, limits, framing, index);
+        if (isStatusLine(a, i, cr)) {
+            return parseResponse(frame, f, i, cr, limits, framing, index);
         }
-        return parseRequest(frame, i, cr, end, limits, framing, index);
+        return parseRequest(frame, f, i, cr, limits, framing, index);
     }
 
-    private static boolean isStatusLine(ByteBuf buf, int i, int cr) {
+    private static boolean isStatusLine(byte[] a, int i, int cr) {
         // a method is a token, and '/' is not a token character, so "SIP/" cannot start a request
         return cr - i >= 4
-                && (buf.getByte(i) | 0x20) == 's'
-                && (buf.getByte(i + 1) | 0x20) == 'i'
-                && (buf.getByte(i + 2) | 0x20) == 'p'
-                && buf.getByte(i + 3) == '/';
+                && (a[i] | 0x20) == 's'
+                && (a[i + 1] | 0x20) == 'i'
+                && (a[i + 2] | 0x20) == 'p'
+                && a[i + 3] == '/';
     }
 
     /** Request-Line = Method SP Request-URI SP SIP-Version CRLF. */
-    private static ParseResult parseRequest(ByteBuf buf, int i, int cr, int end, SipLimits limits,
+    private static ParseResult parseRequest(ByteBuf buf, FrameBytes f, int i, int cr, SipLimits limits,
                                             Framing framing, HeaderIndex index) {
-        // the two SPs are found with word-at-a-time searches; only the method and the version
-        // are read byte by byte
-        int methodEnd = buf.indexOf(i, cr, SP);
+        byte[] a = f.a;
+        int off = f.off;
+        // the two SPs are found eight bytes at a time; only the method and the version are read
+        // byte by byte
+        int methodEnd = ByteArrays.indexOf(a, i, cr, SP);
         int uriStart = methodEnd + 1;
-        int uriEnd = methodEnd < 0 ? -1 : buf.indexOf(uriStart, cr, SP);
-        if (uriEnd < 0 || buf.indexOf(uriEnd + 1, cr, SP) >= 0 || Chars.isWsp(buf.getByte(cr - 1))) {
-            return ParseResult.failure(requestLineFailure(buf, i, cr));
+        int uriEnd = methodEnd < 0 ? -1 : ByteArrays.indexOf(a, uriStart, cr, SP);
+        if (uriEnd < 0 || ByteArrays.indexOf(a, uriEnd + 1, cr, SP) >= 0 || Chars.isWsp(a[cr - 1])) {
+            ParseFailure failure = requestLineFailure(a, i, cr);
+            return ParseResult.failure(failure.error(), failure.offset() - off);
         }
         for (int k = i; k < methodEnd; k++) {
-            if (!Chars.isToken(buf.getByte(k))) {
-                return ParseResult.failure(ParseError.BAD_METHOD, k);
+            if (!Chars.isToken(a[k])) {
+                return ParseResult.failure(ParseError.BAD_METHOD, k - off);
             }
         }
         if (methodEnd == i || uriEnd == uriStart) {
-            return ParseResult.failure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, methodEnd == i ? i : uriStart);
+            return ParseResult.failure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, (methodEnd == i ? i : uriStart) - off);
         }
-        int versionFailure = checkVersion(buf, uriEnd + 1, cr);
+        int versionFailure = checkVersion(a, uriEnd + 1, cr);
         if (versionFailure >= 0) {
             return ParseResult.failure(versionFailure == 0
-                    ? ParseError.UNSUPPORTED_VERSION : ParseError.MALFORMED_START_LINE, uriEnd + 1);
+                    ? ParseError.UNSUPPORTED_VERSION : ParseError.MALFORMED_START_LINE, uriEnd + 1 - off);
         }
-        if (buf.getByte(uriStart) == '<') {
-            return ParseResult.failure(ParseError.REQUEST_URI_IN_ANGLE_BRACKETS, uriStart);
+        if (a[uriStart] == '<') {
+            return ParseResult.failure(ParseError.REQUEST_URI_IN_ANGLE_BRACKETS, uriStart - off);
         }
-        ParseFailure failure = index.scan(buf, cr + 2, end, limits);
+        SipMethod method = SipMethod.lookup(a, i, methodEnd - i);
+        ParseFailure failure = index.scan(f, cr + 2, limits);
         if (failure != null) {
             return ParseResult.failure(failure);
         }
         int bodyStart = index.headersEnd() + 2;
-        int bodyLength = bodyLength(buf, index, bodyStart, end, framing);
+        int bodyLength = bodyLength(index, bodyStart, f.end - off, framing);
         if (bodyLength < 0) {
             return bodyFailure(index);
         }
-        buf.setIndex(i, bodyStart + bodyLength);
-        SipMethod method = SipMethod.lookup(buf, i, methodEnd - i);
-        return ParseResult.success(new SipRequest(buf, index, bodyStart, bodyLength,
-                method, i, methodEnd, uriStart, uriEnd));
+        buf.setIndex(i - off, bodyStart + bodyLength);
+        SipRequest request = new SipRequest(buf, index, bodyStart, bodyLength,
+                method, i - off, methodEnd - off, uriStart - off, uriEnd - off);
+        f.parsed(request);
+        return ParseResult.success(request);
     }
 
     /**
      * Why a Request-Line does not split into exactly three SP-separated elements: the slow path,
-     * run only for bad lines, so it may read byte by byte.
+     * run only for bad lines, so it may read byte by byte. The offset is an array index.
      */
-    private static ParseFailure requestLineFailure(ByteBuf buf, int i, int cr) {
+    private static ParseFailure requestLineFailure(byte[] a, int i, int cr) {
         int methodEnd = i;
-        while (methodEnd < cr && Chars.isToken(buf.getByte(methodEnd))) {
+        while (methodEnd < cr && Chars.isToken(a[methodEnd])) {
             methodEnd++;
         }
         if (methodEnd == cr) {
             return new ParseFailure(ParseError.MALFORMED_START_LINE, cr);
         }
-        byte after = buf.getByte(methodEnd);
+        byte after = a[methodEnd];
         if (methodEnd == i && after == SP) {
             return new ParseFailure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, i);
         }
@@ -142,73 +171,77 @@ public final class SipParser {
             return new ParseFailure(Chars.isWsp(after) && methodEnd > i
                     ? ParseError.EXTRA_WHITESPACE_IN_START_LINE : ParseError.BAD_METHOD, methodEnd);
         }
-        if (Chars.isWsp(buf.getByte(cr - 1))) {
+        if (Chars.isWsp(a[cr - 1])) {
             return new ParseFailure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, cr - 1);
         }
         int lastSp = cr - 1;
-        while (lastSp > methodEnd && buf.getByte(lastSp) != SP) {
+        while (lastSp > methodEnd && a[lastSp] != SP) {
             lastSp--;
         }
         if (lastSp == methodEnd) {
             return new ParseFailure(ParseError.MALFORMED_START_LINE, cr); // no SIP-Version
         }
         int uriStart = methodEnd + 1;
-        if (uriStart == lastSp || Chars.isWsp(buf.getByte(uriStart))) {
+        if (uriStart == lastSp || Chars.isWsp(a[uriStart])) {
             return new ParseFailure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, uriStart);
         }
-        if (Chars.isWsp(buf.getByte(lastSp - 1))) {
+        if (Chars.isWsp(a[lastSp - 1])) {
             return new ParseFailure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, lastSp - 1);
         }
-        if (buf.getByte(uriStart) == '<') {
+        if (a[uriStart] == '<') {
             return new ParseFailure(ParseError.REQUEST_URI_IN_ANGLE_BRACKETS, uriStart);
         }
         // one SP inside the URI, none doubled: LWS in the Request-URI (RFC 4475 §3.1.2.8)
-        return new ParseFailure(ParseError.WHITESPACE_IN_REQUEST_URI, buf.indexOf(uriStart, lastSp, SP));
+        return new ParseFailure(ParseError.WHITESPACE_IN_REQUEST_URI, ByteArrays.indexOf(a, uriStart, lastSp, SP));
     }
 
     /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF. */
-    private static ParseResult parseResponse(ByteBuf buf, int i, int cr, int end, SipLimits limits,
+    private static ParseResult parseResponse(ByteBuf buf, FrameBytes f, int i, int cr, SipLimits limits,
                                              Framing framing, HeaderIndex index) {
+        byte[] a = f.a;
+        int off = f.off;
         int versionEnd = i;
-        while (versionEnd < cr && buf.getByte(versionEnd) != SP) {
+        while (versionEnd < cr && a[versionEnd] != SP) {
             versionEnd++;
         }
-        int versionFailure = checkVersion(buf, i, versionEnd);
+        int versionFailure = checkVersion(a, i, versionEnd);
         if (versionFailure >= 0) {
             return ParseResult.failure(versionFailure == 0
-                    ? ParseError.UNSUPPORTED_VERSION : ParseError.MALFORMED_START_LINE, i);
+                    ? ParseError.UNSUPPORTED_VERSION : ParseError.MALFORMED_START_LINE, i - off);
         }
         if (cr - i < STATUS_LINE_MIN) {
-            return ParseResult.failure(ParseError.MALFORMED_START_LINE, cr);
+            return ParseResult.failure(ParseError.MALFORMED_START_LINE, cr - off);
         }
         int codeStart = versionEnd + 1;
-        if (buf.getByte(codeStart) == SP) {
-            return ParseResult.failure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, codeStart);
+        if (a[codeStart] == SP) {
+            return ParseResult.failure(ParseError.EXTRA_WHITESPACE_IN_START_LINE, codeStart - off);
         }
         int k = codeStart;
         int code = 0;
-        while (k < cr && Chars.isDigit(buf.getByte(k)) && k - codeStart < 4) {
-            code = code * 10 + buf.getByte(k) - '0';
+        while (k < cr && Chars.isDigit(a[k]) && k - codeStart < 4) {
+            code = code * 10 + a[k] - '0';
             k++;
         }
         // exactly three digits (the bound of four stops overflow on 4294967301, RFC 4475 §3.1.2.19)
         if (k - codeStart != 3 || code < 100 || code > 699) {
-            return ParseResult.failure(ParseError.BAD_STATUS_CODE, codeStart);
+            return ParseResult.failure(ParseError.BAD_STATUS_CODE, codeStart - off);
         }
-        if (k >= cr || buf.getByte(k) != SP) {
-            return ParseResult.failure(ParseError.MALFORMED_START_LINE, k);
+        if (k >= cr || a[k] != SP) {
+            return ParseResult.failure(ParseError.MALFORMED_START_LINE, k - off);
         }
-        ParseFailure failure = index.scan(buf, cr + 2, end, limits);
+        ParseFailure failure = index.scan(f, cr + 2, limits);
         if (failure != null) {
             return ParseResult.failure(failure);
         }
         int bodyStart = index.headersEnd() + 2;
-        int bodyLength = bodyLength(buf, index, bodyStart, end, framing);
+        int bodyLength = bodyLength(index, bodyStart, f.end - off, framing);
         if (bodyLength < 0) {
             return bodyFailure(index);
         }
-        buf.setIndex(i, bodyStart + bodyLength);
-        return ParseResult.success(new SipResponse(buf, index, bodyStart, bodyLength, code, k + 1, cr));
+        buf.setIndex(i - off, bodyStart + bodyLength);
+        SipResponse response = new SipResponse(buf, index, bodyStart, bodyLength, code, k + 1 - off, cr - off);
+        f.parsed(response);
+        return ParseResult.success(response);
     }
 
     /**
@@ -216,36 +249,36 @@ public final class SipParser {
      *
      * @return -1 for SIP/2.0, 0 for another well-formed version (505), 1 when malformed
      */
-    private static int checkVersion(ByteBuf buf, int start, int end) {
+    private static int checkVersion(byte[] a, int start, int end) {
         int len = end - start;
-        if (len < 7 || (buf.getByte(start) | 0x20) != 's' || (buf.getByte(start + 1) | 0x20) != 'i'
-                || (buf.getByte(start + 2) | 0x20) != 'p' || buf.getByte(start + 3) != '/') {
+        if (len < 7 || (a[start] | 0x20) != 's' || (a[start + 1] | 0x20) != 'i'
+                || (a[start + 2] | 0x20) != 'p' || a[start + 3] != '/') {
             return 1;
         }
         int k = start + 4;
         int majorStart = k;
-        while (k < end && Chars.isDigit(buf.getByte(k))) {
+        while (k < end && Chars.isDigit(a[k])) {
             k++;
         }
         int majorEnd = k;
-        if (majorEnd == majorStart || k >= end || buf.getByte(k) != '.') {
+        if (majorEnd == majorStart || k >= end || a[k] != '.') {
             return 1;
         }
         k++;
         int minorStart = k;
-        while (k < end && Chars.isDigit(buf.getByte(k))) {
+        while (k < end && Chars.isDigit(a[k])) {
             k++;
         }
         if (k != end || k == minorStart) {
             return 1;
         }
-        boolean is20 = majorEnd - majorStart == 1 && buf.getByte(majorStart) == '2'
-                && end - minorStart == 1 && buf.getByte(minorStart) == '0';
+        boolean is20 = majorEnd - majorStart == 1 && a[majorStart] == '2'
+                && end - minorStart == 1 && a[minorStart] == '0';
         return is20 ? -1 : 0;
     }
 
     /** The body length per RFC 3261 §18.3, or -1 when Content-Length promises more than there is. */
-    private static int bodyLength(ByteBuf buf, HeaderIndex index, int bodyStart, int end, Framing framing) {
+    private static int bodyLength(HeaderIndex index, int bodyStart, int end, Framing framing) {
         int available = end - bodyStart;
         long declared = index.contentLength();
         if (declared < 0) {

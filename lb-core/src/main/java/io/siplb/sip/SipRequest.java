@@ -63,7 +63,9 @@ public final class SipRequest extends SipMessage {
     /** The Request-URI parsed (any scheme; unknown schemes are opaque), or null when malformed. */
     public SipUri requestUri() {
         if (!requestUriParsed) {
-            requestUri = SipUri.parse(content, uriStart, uriEnd);
+            byte[] copy = copy(uriStart, uriEnd);
+            requestUri = copy != null ? SipUri.parseBytes(copy, frameBytes.off, uriStart, uriEnd)
+                    : SipUri.parse(content, uriStart, uriEnd);
             requestUriParsed = true;
         }
         return requestUri;

@@ -12,11 +12,20 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class HeaderNameTest {
 
+    /**
+     * Looks {@code name} up the three ways: in a buffer, and in an array (the parser's way) read
+     * as whole words or, when fewer than eight bytes may be read, byte by byte. All must agree.
+     */
     private static HeaderName lookup(String name) {
         // the name sits inside a larger buffer so that lookup must honour start and length
-        ByteBuf buf = Unpooled.copiedBuffer("##" + name + ":x", StandardCharsets.ISO_8859_1);
+        String text = "##" + name + ":x=========";
+        ByteBuf buf = Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
+        byte[] a = text.getBytes(StandardCharsets.ISO_8859_1);
         try {
-            return HeaderName.lookup(buf, 2, name.length());
+            HeaderName found = HeaderName.lookup(buf, 2, name.length());
+            assertThat(HeaderName.lookup(a, 2, name.length(), a.length)).as("words").isEqualTo(found);
+            assertThat(HeaderName.lookup(a, 2, name.length(), 2 + name.length())).as("bytes").isEqualTo(found);
+            return found;
         } finally {
             buf.release();
         }

@@ -131,9 +131,19 @@ class SipParserProperties {
 
     @Property(tries = 70_000, shrinking = ShrinkingMode.BOUNDED)
     void datagramParsingNeverThrowsNorReadsOutsideTheMessage(@ForAll("mutated") byte[] bytes) {
-        String exact = outcome(bytes, true);
-        String limited = outcome(bytes, false);
+        String exact = outcome(bytes, true, false);
+        String limited = outcome(bytes, false, false);
         assertThat(limited).isEqualTo(exact);
+    }
+
+    /**
+     * A direct buffer is read through a copy made block by block (FrameBytes), a heap one through
+     * its array. Not timed: the paranoid leak detector records a stack trace on every bulk read of
+     * a direct buffer, which is most of the time here.
+     */
+    @Property(tries = 3_000, shrinking = ShrinkingMode.BOUNDED)
+    void directBuffersParseLikeHeapBuffers(@ForAll("mutated") byte[] bytes) {
+        assertThat(outcome(bytes, true, true)).isEqualTo(outcome(bytes, true, false));
     }
 
     @Property(tries = 30_000, shrinking = ShrinkingMode.BOUNDED)
@@ -186,7 +196,7 @@ class SipParserProperties {
                     ParseResult r = SipParser.parse(frame, SipLimits.DEFAULTS, Framing.STREAM);
                     if (r.isSuccess()) {
                         try {
-                            exercise(r.message());
+                            exercise(r.message(), MAX_NANOS_PER_CALL);
                         } finally {
                             assertThat(r.message().release()).isFalse(); // the cumulation still holds it
                         }
@@ -203,12 +213,12 @@ class SipParserProperties {
     }
 
     /**
-     * Parses {@code bytes} placed at offset {@link #PAD} of a sentinel-filled buffer, either from
-     * an exact slice or from the big buffer bounded by its indices; describes the outcome with
+     * Parses {@code bytes} placed at offset {@link #PAD} of a sentinel-filled heap or direct buffer,
+     * either from an exact slice or from the big buffer bounded by its indices; describes the outcome with
      * offsets relative to the message start.
      */
-    private static String outcome(byte[] bytes, boolean exactSlice) {
-        ByteBuf big = Unpooled.buffer(bytes.length + 2 * PAD);
+    private static String outcome(byte[] bytes, boolean exactSlice, boolean direct) {
+        ByteBuf big = direct ? Unpooled.directBuffer(bytes.length + 2 * PAD) : Unpooled.buffer(bytes.length + 2 * PAD);
         for (int i = 0; i < big.capacity(); i++) {
             big.writeByte(SENTINEL);
         }
@@ -217,7 +227,7 @@ class SipParserProperties {
         int base = exactSlice ? 0 : PAD;
         long t0 = System.nanoTime();
         ParseResult r = SipParser.parse(frame, SipLimits.DEFAULTS, Framing.DATAGRAM);
-        assertThat(System.nanoTime() - t0).isLessThan(MAX_NANOS_PER_CALL);
+        assertThat(System.nanoTime() - t0).isLessThan(direct ? Long.MAX_VALUE : MAX_NANOS_PER_CALL);
         if (!r.isSuccess()) {
             assertThat(big.refCnt()).isEqualTo(1);
             big.release();
@@ -226,7 +236,7 @@ class SipParserProperties {
         SipMessage msg = r.message();
         try {
             return "success " + msg.headerCount() + " headers, body " + (msg.bodyStart() - base)
-                    + '+' + msg.bodyLength() + ", " + exercise(msg);
+                    + '+' + msg.bodyLength() + ", " + exercise(msg, direct ? Long.MAX_VALUE : MAX_NANOS_PER_CALL);
         } finally {
             assertThat(msg.release()).isTrue();
             assertThat(big.refCnt()).isZero();
@@ -234,7 +244,7 @@ class SipParserProperties {
     }
 
     /** Calls everything a router may call; returns verify()'s verdict. */
-    private static String exercise(SipMessage msg) {
+    private static String exercise(SipMessage msg, long maxNanos) {
         long t0 = System.nanoTime();
         ParseFailure verdict = msg.verify();
         msg.topVia();
@@ -265,7 +275,7 @@ class SipParserProperties {
                 }
             }
         }
-        assertThat(System.nanoTime() - t0).isLessThan(MAX_NANOS_PER_CALL);
+        assertThat(System.nanoTime() - t0).isLessThan(maxNanos);
         return verdict == null ? "valid" : verdict.error() + " at " + (verdict.offset() - buf.readerIndex());
     }
 }

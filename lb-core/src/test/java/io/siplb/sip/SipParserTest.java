@@ -2,6 +2,7 @@ package io.siplb.sip;
 
 import static io.siplb.sip.SipText.sip;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
@@ -397,6 +398,13 @@ class SipParserTest {
     void rejectsMoreHeaderValuesThanTheLimit() {
         ParseResult r = parse(INVITE, SipLimits.DEFAULTS.withMaxHeaders(3), Framing.DATAGRAM);
         assertThat(r.failure().error()).isEqualTo(ParseError.TOO_MANY_HEADERS);
+    }
+
+    @Test
+    void limitsHeaderValuesTo65535AsTheConfigurationDoes() {
+        assertThat(SipLimits.DEFAULTS.withMaxHeaders(65_535).maxHeaders()).isEqualTo(65_535);
+        assertThatThrownBy(() -> SipLimits.DEFAULTS.withMaxHeaders(65_536))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 ~ 65535");
     }
 
     @Test

@@ -2,14 +2,15 @@ package io.siplb.sip.header;
 
 import com.google.common.base.Ascii;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.siplb.sip.ByteArrays;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * Scanners and character classes named after the RFC 3261 §25 ABNF.
  *
- * <p>Every scanner takes the buffer, a position {@code i} and an exclusive bound {@code end}, and
+ * <p>Every scanner takes a byte array, a position {@code i} and an exclusive bound {@code end}, and
  * reads no byte at or beyond {@code end}. {@code consume*} may match nothing and then returns
  * {@code i}; {@code expect*} must match and returns -1 when it does not. A {@code consume*} that
  * can start a construct and then find it broken (an unterminated quoted-string, a bad escape)
@@ -119,6 +120,11 @@ final class Abnf {
     private Abnf() {
     }
 
+    /** The classes byte {@code b} belongs to, as a mask. */
+    static int classes(byte b) {
+        return CLASSES[b & 0xFF];
+    }
+
     /** Whether byte {@code b} belongs to any of the classes in {@code mask}. */
     static boolean is(int b, int mask) {
         return (CLASSES[b & 0xFF] & mask) != 0;
@@ -127,6 +133,58 @@ final class Abnf {
     /** Whether {@code [start, end)} is a valid range of {@code buf} (so that reading it cannot throw). */
     static boolean inBounds(ByteBuf buf, int start, int end) {
         return buf != null && start >= 0 && start <= end && end <= buf.capacity();
+    }
+
+    /** Whether buffer offsets {@code [start, end)} held at {@code bytes[k + offset]} lie within the array. */
+    static boolean inBounds(byte[] bytes, int offset, int start, int end) {
+        return bytes != null && start <= end && (long) start + offset >= 0 && (long) end + offset <= bytes.length;
+    }
+
+    // ---- the bytes the parsers read -------------------------------------------------------------
+
+    /** Scratch arrays up to this size are kept for reuse; longer ranges get a one-off array. */
+    private static final int MAX_KEPT_SCRATCH = 8192;
+
+    /**
+     * One scratch array per thread: a message is parsed by one event loop at a time, and a parser
+     * is done with the copy before it returns (it keeps Strings and offsets, never the array).
+     */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[256];
+        }
+    };
+
+    /**
+     * The array the parsers read {@code [start, end)} of {@code buf} from: the buffer's own array
+     * when it is a heap buffer (no copy), else a copy of the range in this thread's scratch array.
+     * Byte {@code k} of the buffer is byte {@code k + offset(buf, start)} of the array.
+     *
+     * <p>Why: every {@link ByteBuf#getByte} checks the index and the reference count, and a header
+     * parser reads each byte of a value two or three times. One bulk copy of a header value (one
+     * check, a memory copy of about a hundred bytes) costs less than the checks it saves.
+     * The caller has checked {@link #inBounds}.
+     */
+    static byte[] array(ByteBuf buf, int start, int end) {
+        if (buf.hasArray()) {
+            return buf.array();
+        }
+        int length = end - start;
+        byte[] scratch = SCRATCH.get();
+        if (length > scratch.length) {
+            scratch = new byte[Math.max(length, Math.min(2 * scratch.length, MAX_KEPT_SCRATCH))];
+            if (scratch.length <= MAX_KEPT_SCRATCH) {
+                SCRATCH.set(scratch);
+            }
+        }
+        buf.getBytes(start, scratch, 0, length);
+        return scratch;
+    }
+
+    /** Where buffer index 0 is in the array {@link #array} returns for the same arguments. */
+    static int offset(ByteBuf buf, int start) {
+        return buf.hasArray() ? buf.arrayOffset() : -start;
     }
 
     // ---- white space (RFC 3261 §25.1) ---------------------------------------------------------
@@ -140,13 +198,22 @@ final class Abnf {
      * LWS = [*WSP CRLF] 1*WSP. Consumes a run of white space, including folds (CRLF followed by
      * WSP); returns {@code i} when there is none. A CRLF not followed by WSP is left unconsumed.
      */
-    static int consumeLws(ByteBuf buf, int i, int end) {
+    static int consumeLws(byte[] a, int i, int end) {
+        // most separators have no white space around them: answer that without a loop, in a
+        // method small enough to be inlined everywhere
+        if (i >= end || (a[i] != ' ' && a[i] != '\t' && a[i] != '\r')) {
+            return i;
+        }
+        return consumeLwsRun(a, i, end);
+    }
+
+    private static int consumeLwsRun(byte[] a, int i, int end) {
         int j = i;
         while (j < end) {
-            byte b = buf.getByte(j);
+            byte b = a[j];
             if (isWsp(b)) {
                 j++;
-            } else if (b == '\r' && j + 2 < end && buf.getByte(j + 1) == '\n' && isWsp(buf.getByte(j + 2))) {
+            } else if (b == '\r' && j + 2 < end && a[j + 1] == '\n' && isWsp(a[j + 2])) {
                 j += 3;
             } else {
                 break;
@@ -156,106 +223,93 @@ final class Abnf {
     }
 
     /** SWS = [LWS]: sep whitespace. The same run as {@link #consumeLws}, which may be empty. */
-    static int consumeSws(ByteBuf buf, int i, int end) {
-        return consumeLws(buf, i, end);
+    static int consumeSws(byte[] a, int i, int end) {
+        return consumeLws(a, i, end);
     }
 
     /** Like {@link #consumeLws} but at least one white space character must be there. */
-    static int expectLws(ByteBuf buf, int i, int end) {
-        int j = consumeLws(buf, i, end);
+    static int expectLws(byte[] a, int i, int end) {
+        int j = consumeLws(a, i, end);
         return j == i ? -1 : j;
     }
 
     /** {@code SWS c SWS}: the RFC 3261 separators SLASH, SEMI, EQUAL, COLON, COMMA. */
-    static int expectSeparator(ByteBuf buf, int i, int end, char c) {
-        int j = consumeSws(buf, i, end);
-        if (j >= end || buf.getByte(j) != c) {
+    static int expectSeparator(byte[] a, int i, int end, char c) {
+        int j = consumeSws(a, i, end);
+        if (j >= end || a[j] != c) {
             return -1;
         }
-        return consumeSws(buf, j + 1, end);
+        return consumeSws(a, j + 1, end);
     }
 
     /** SLASH = SWS "/" SWS. */
-    static int expectSlash(ByteBuf buf, int i, int end) {
-        return expectSeparator(buf, i, end, '/');
+    static int expectSlash(byte[] a, int i, int end) {
+        return expectSeparator(a, i, end, '/');
     }
 
     /** SEMI = SWS ";" SWS. */
-    static int expectSemi(ByteBuf buf, int i, int end) {
-        return expectSeparator(buf, i, end, ';');
+    static int expectSemi(byte[] a, int i, int end) {
+        return expectSeparator(a, i, end, ';');
     }
 
     /** EQUAL = SWS "=" SWS. */
-    static int expectEqual(ByteBuf buf, int i, int end) {
-        return expectSeparator(buf, i, end, '=');
+    static int expectEqual(byte[] a, int i, int end) {
+        return expectSeparator(a, i, end, '=');
     }
 
     /** COLON = SWS ":" SWS. */
-    static int expectColon(ByteBuf buf, int i, int end) {
-        return expectSeparator(buf, i, end, ':');
+    static int expectColon(byte[] a, int i, int end) {
+        return expectSeparator(a, i, end, ':');
     }
 
     /** HCOLON = *( SP / HTAB ) ":" SWS. */
-    static int expectHcolon(ByteBuf buf, int i, int end) {
+    static int expectHcolon(byte[] a, int i, int end) {
         int j = i;
-        while (j < end && isWsp(buf.getByte(j))) {
+        while (j < end && isWsp(a[j])) {
             j++;
         }
-        if (j >= end || buf.getByte(j) != ':') {
+        if (j >= end || a[j] != ':') {
             return -1;
         }
-        return consumeSws(buf, j + 1, end);
+        return consumeSws(a, j + 1, end);
     }
 
     /** LAQUOT = SWS "&lt;". */
-    static int expectLaquot(ByteBuf buf, int i, int end) {
-        int j = consumeSws(buf, i, end);
-        return j < end && buf.getByte(j) == '<' ? j + 1 : -1;
+    static int expectLaquot(byte[] a, int i, int end) {
+        int j = consumeSws(a, i, end);
+        return j < end && a[j] == '<' ? j + 1 : -1;
     }
 
     /** RAQUOT = "&gt;" SWS. */
-    static int expectRaquot(ByteBuf buf, int i, int end) {
-        return i < end && buf.getByte(i) == '>' ? consumeSws(buf, i + 1, end) : -1;
+    static int expectRaquot(byte[] a, int i, int end) {
+        return i < end && a[i] == '>' ? consumeSws(a, i + 1, end) : -1;
     }
 
     // ---- tokens and quoted strings ------------------------------------------------------------
 
     /** Consumes a run of bytes of the classes in {@code mask}. */
-    static int consumeRun(ByteBuf buf, int i, int end, int mask) {
-        if (i >= end) {
-            return i;
+    static int consumeRun(byte[] a, int i, int end, int mask) {
+        int j = i;
+        while (j < end && (CLASSES[a[j] & 0xFF] & mask) != 0) {
+            j++;
         }
-        // forEachByte walks the buffer without a bounds and liveness check per byte
-        int j = buf.forEachByte(i, end - i, runOf(mask));
-        return j < 0 ? end : j;
-    }
-
-    /** One stateless processor per class mask, made on first use (a benign race: any copy is equal). */
-    private static final ByteProcessor[] RUNS = new ByteProcessor[1 << 14];
-
-    private static ByteProcessor runOf(int mask) {
-        ByteProcessor p = RUNS[mask];
-        if (p == null) {
-            p = b -> (CLASSES[b & 0xFF] & mask) != 0;
-            RUNS[mask] = p;
-        }
-        return p;
+        return j;
     }
 
     /** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"); may be empty here. */
-    static int consumeToken(ByteBuf buf, int i, int end) {
-        return consumeRun(buf, i, end, TOKEN);
+    static int consumeToken(byte[] a, int i, int end) {
+        return consumeRun(a, i, end, TOKEN);
     }
 
     /** A token of at least one character, or -1. */
-    static int expectToken(ByteBuf buf, int i, int end) {
-        int j = consumeToken(buf, i, end);
+    static int expectToken(byte[] a, int i, int end) {
+        int j = consumeToken(a, i, end);
         return j == i ? -1 : j;
     }
 
     /** 1*DIGIT, or -1. */
-    static int expectDigits(ByteBuf buf, int i, int end) {
-        int j = consumeRun(buf, i, end, DIGIT);
+    static int expectDigits(byte[] a, int i, int end) {
+        int j = consumeRun(a, i, end, DIGIT);
         return j == i ? -1 : j;
     }
 
@@ -271,20 +325,20 @@ final class Abnf {
      * UTF8-NONASCII is accepted as any byte from 0x80 (its well-formedness is the decoder's
      * concern, not the framing's).
      */
-    static int consumeQuotedString(ByteBuf buf, int i, int end) {
-        if (i >= end || buf.getByte(i) != '"') {
+    static int consumeQuotedString(byte[] a, int i, int end) {
+        if (i >= end || a[i] != '"') {
             return i;
         }
         int j = i + 1;
         while (j < end) {
-            int b = buf.getByte(j) & 0xFF;
+            int b = a[j] & 0xFF;
             if (b == '"') {
                 return j + 1;
             } else if (b == '\\') {
                 if (j + 1 >= end) {
                     return -1;
                 }
-                int q = buf.getByte(j + 1) & 0xFF;
+                int q = a[j + 1] & 0xFF;
                 if (q > 0x7F || q == '\r' || q == '\n') {
                     return -1;
                 }
@@ -292,7 +346,7 @@ final class Abnf {
             } else if (b == ' ' || b == '\t' || b >= 0x21 && b != 0x7F) {
                 j++;
             } else if (b == '\r') {
-                int k = consumeLws(buf, j, end);
+                int k = consumeLws(a, j, end);
                 if (k == j) {
                     return -1;
                 }
@@ -308,15 +362,15 @@ final class Abnf {
      * Consumes a run of the classes in {@code mask} where "%" HEXDIG HEXDIG escapes also count
      * (escaped = "%" HEXDIG HEXDIG); -1 when a "%" is not followed by two hex digits.
      */
-    static int consumeEscapedRun(ByteBuf buf, int i, int end, int mask) {
+    static int consumeEscapedRun(byte[] a, int i, int end, int mask) {
         int j = i;
         while (j < end) {
-            byte b = buf.getByte(j);
+            byte b = a[j];
             if (b == '%') {
                 if (j + 2 >= end) {
                     return -1;
                 }
-                if (!is(buf.getByte(j + 1), HEXDIG) || !is(buf.getByte(j + 2), HEXDIG)) {
+                if (!is(a[j + 1], HEXDIG) || !is(a[j + 2], HEXDIG)) {
                     return -1;
                 }
                 j += 3;
@@ -373,13 +427,13 @@ final class Abnf {
      * The decimal value of {@code [start, end)}, all digits, or -1 when it is empty, holds a
      * non-digit or exceeds {@code max}. Leading zeros are allowed ("0068").
      */
-    static long decimal(ByteBuf buf, int start, int end, long max) {
+    static long decimal(byte[] a, int start, int end, long max) {
         if (start >= end) {
             return -1;
         }
         long v = 0;
         for (int j = start; j < end; j++) {
-            byte b = buf.getByte(j);
+            byte b = a[j];
             if (b < '0' || b > '9') {
                 return -1;
             }
@@ -392,8 +446,8 @@ final class Abnf {
     }
 
     /** port = 1*DIGIT, 0..65535; -1 when not. */
-    static int port(ByteBuf buf, int start, int end) {
-        return (int) decimal(buf, start, end, 65535);
+    static int port(byte[] a, int start, int end) {
+        return (int) decimal(a, start, end, 65535);
     }
 
     // ---- hosts (RFC 3261 §25.1, RFC 5118) ----------------------------------------------------
@@ -403,85 +457,84 @@ final class Abnf {
      * at {@code i}, or -1 when no valid host starts there. An IPv6reference ends at its "]"; any
      * other host at the first byte that cannot be part of a hostname, so "h:5060" yields the index
      * of the ":".
+     *
+     * <pre>
+     * hostname    = *( domainlabel "." ) toplabel [ "." ]
+     * domainlabel = alphanum / alphanum *( alphanum / "-" ) alphanum
+     * toplabel    = ALPHA / ALPHA *( alphanum / "-" ) alphanum
+     * </pre>
      */
-    static int consumeHost(ByteBuf buf, int i, int end) {
+    static int consumeHost(byte[] a, int i, int end) {
         if (i >= end) {
             return -1;
         }
-        if (buf.getByte(i) == '[') {
-            int close = indexOf(buf, i + 1, end, (byte) ']');
-            return close > 0 && isIpv6Address(buf, i + 1, close) ? close + 1 : -1;
+        if (a[i] == '[') {
+            int close = indexOf(a, i + 1, end, (byte) ']');
+            return close > 0 && isIpv6Address(a, i + 1, close) ? close + 1 : -1;
         }
-        int j = consumeRun(buf, i, end, HOSTNAME);
-        return isIpv4Address(buf, i, j) || isHostname(buf, i, j) ? j : -1;
+        // one pass over the hostname characters (alphanum, "-", "."), checking the labels as they
+        // end: no label is empty or starts or ends with "-", which no IPv4address has either
+        int j = i;
+        int labelStart = i;
+        int previousLabelStart = i;
+        boolean labelsOk = true;
+        while (j < end) {
+            byte b = a[j];
+            if (b == '.') {
+                labelsOk &= j > labelStart && a[j - 1] != '-';
+                previousLabelStart = labelStart;
+                labelStart = j + 1;
+            } else if (b == '-') {
+                labelsOk &= j > labelStart;
+            } else if (!is(b, ALPHANUM)) {
+                break;
+            }
+            j++;
+        }
+        if (j == i || !labelsOk) {
+            return -1;
+        }
+        // hostname = *( domainlabel "." ) toplabel [ "." ]
+        boolean trailingDot = a[j - 1] == '.';
+        int top = trailingDot ? previousLabelStart : labelStart;
+        int topEnd = trailingDot ? j - 1 : j;
+        if (topEnd == top || a[topEnd - 1] == '-') {
+            return -1;
+        }
+        // toplabel starts with ALPHA, which tells a hostname from an IPv4address
+        return is(a[top], ALPHA) || isIpv4Address(a, i, j) ? j : -1;
     }
 
     /** Whether {@code [start, end)} is exactly a host (hostname / IPv4address / IPv6reference). */
-    static boolean isHost(ByteBuf buf, int start, int end) {
-        return start < end && consumeHost(buf, start, end) == end;
+    static boolean isHost(byte[] a, int start, int end) {
+        return start < end && consumeHost(a, start, end) == end;
     }
 
     /** Whether {@code [start, end)} is "[" IPv6address "]". */
-    static boolean isIpv6Reference(ByteBuf buf, int start, int end) {
-        return end - start >= 4 && buf.getByte(start) == '[' && buf.getByte(end - 1) == ']'
-                && isIpv6Address(buf, start + 1, end - 1);
-    }
-
-    /**
-     * hostname = *( domainlabel "." ) toplabel [ "." ]; domainlabel = alphanum / alphanum *(
-     * alphanum / "-" ) alphanum; toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum.
-     */
-    static boolean isHostname(ByteBuf buf, int start, int end) {
-        int e = end;
-        if (e > start && buf.getByte(e - 1) == '.') {
-            e--;
-        }
-        if (e <= start) {
-            return false;
-        }
-        int labelStart = start;
-        for (int j = start; j <= e; j++) {
-            if (j == e || buf.getByte(j) == '.') {
-                if (!isLabel(buf, labelStart, j)) {
-                    return false;
-                }
-                if (j == e && !is(buf.getByte(labelStart), ALPHA)) {
-                    return false; // toplabel starts with ALPHA, which tells a hostname from an IPv4address
-                }
-                labelStart = j + 1;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isLabel(ByteBuf buf, int start, int end) {
-        if (start >= end || !is(buf.getByte(start), ALPHANUM) || !is(buf.getByte(end - 1), ALPHANUM)) {
-            return false;
-        }
-        for (int j = start + 1; j < end - 1; j++) {
-            byte b = buf.getByte(j);
-            if (b != '-' && !is(b, ALPHANUM)) {
-                return false;
-            }
-        }
-        return true;
+    static boolean isIpv6Reference(byte[] a, int start, int end) {
+        return end - start >= 4 && a[start] == '[' && a[end - 1] == ']'
+                && isIpv6Address(a, start + 1, end - 1);
     }
 
     /** IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each at most 255. */
-    static boolean isIpv4Address(ByteBuf buf, int start, int end) {
+    static boolean isIpv4Address(byte[] a, int start, int end) {
         int j = start;
         for (int part = 0; part < 4; part++) {
             if (part > 0) {
-                if (j >= end || buf.getByte(j) != '.') {
+                if (j >= end || a[j] != '.') {
                     return false;
                 }
                 j++;
             }
-            int d = consumeRun(buf, j, Math.min(end, j + 3), DIGIT);
-            if (d == j || decimal(buf, j, d, 255) < 0) {
+            int digitsStart = j;
+            int value = 0;
+            while (j < end && j - digitsStart < 3 && a[j] >= '0' && a[j] <= '9') {
+                value = value * 10 + (a[j] - '0');
+                j++;
+            }
+            if (j == digitsStart || value > 255) {
                 return false;
             }
-            j = d;
         }
         return j == end;
     }
@@ -495,7 +548,7 @@ final class Abnf {
      * before the IPv4 tail) valid while RFC 4291 writes {@code 2001:db8::192.0.2.1}; both are
      * accepted, as RFC 5118 asks parsers to be liberal here.
      */
-    static boolean isIpv6Address(ByteBuf buf, int start, int end) {
+    static boolean isIpv6Address(byte[] a, int start, int end) {
         if (end - start < 2) {
             return false;
         }
@@ -503,13 +556,13 @@ final class Abnf {
         int groups = 0;
         boolean compressed = false;
         boolean ipv4Next = false;
-        if (buf.getByte(j) == ':') {
-            if (buf.getByte(j + 1) != ':') {
+        if (a[j] == ':') {
+            if (a[j + 1] != ':') {
                 return false;
             }
             compressed = true;
             j += 2;
-            if (j < end && buf.getByte(j) == ':') {
+            if (j < end && a[j] == ':') {
                 j++;
                 ipv4Next = true;
             }
@@ -519,8 +572,8 @@ final class Abnf {
         }
         while (true) {
             // an IPv4 tail is the last piece: no ':' after it, a '.' in it
-            if (indexOf(buf, j, end, (byte) ':') < 0 && indexOf(buf, j, end, (byte) '.') >= 0) {
-                if (!isIpv4Address(buf, j, end)) {
+            if (indexOf(a, j, end, (byte) ':') < 0 && indexOf(a, j, end, (byte) '.') >= 0) {
+                if (!isIpv4Address(a, j, end)) {
                     return false;
                 }
                 groups += 2;
@@ -529,7 +582,7 @@ final class Abnf {
             if (ipv4Next) {
                 return false;
             }
-            int h = consumeRun(buf, j, Math.min(end, j + 5), HEXDIG);
+            int h = consumeRun(a, j, Math.min(end, j + 5), HEXDIG);
             if (h == j || h - j > 4) {
                 return false;
             }
@@ -538,17 +591,17 @@ final class Abnf {
             if (j == end) {
                 break;
             }
-            if (buf.getByte(j) != ':' || j + 1 == end) {
+            if (a[j] != ':' || j + 1 == end) {
                 return false;
             }
             j++;
-            if (buf.getByte(j) == ':') {
+            if (a[j] == ':') {
                 if (compressed) {
                     return false;
                 }
                 compressed = true;
                 j++;
-                if (j < end && buf.getByte(j) == ':') {
+                if (j < end && a[j] == ':') {
                     j++;
                     ipv4Next = true;
                 }
@@ -565,76 +618,134 @@ final class Abnf {
 
     // ---- misc ---------------------------------------------------------------------------------
 
-    /** The index of the first {@code b} in {@code [start, end)}, or -1. */
-    static int indexOf(ByteBuf buf, int start, int end, byte b) {
-        for (int j = start; j < end; j++) {
-            if (buf.getByte(j) == b) {
-                return j;
-            }
-        }
-        return -1;
-    }
-
-    /** Whether {@code [start, end)} equals the ASCII {@code s}, ignoring ASCII case. */
-    static boolean equalsIgnoreCase(ByteBuf buf, int start, int end, String s) {
-        if (end - start != s.length()) {
-            return false;
-        }
-        for (int j = 0; j < s.length(); j++) {
-            int a = buf.getByte(start + j);
-            int b = s.charAt(j);
-            if (a != b && toLower(a) != toLower(b)) {
-                return false;
-            }
-        }
-        return true;
+    /** The index of the first {@code b} in {@code [start, end)}, or -1 (eight bytes at a time). */
+    static int indexOf(byte[] a, int start, int end, byte b) {
+        return ByteArrays.indexOf(a, start, end, b);
     }
 
     static int toLower(int c) {
         return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
     }
 
-    /** {@code [start, end)} as an ASCII string (bytes from 0x80 become U+FFFD). */
-    static String ascii(ByteBuf buf, int start, int end) {
-        return buf.toString(start, end - start, StandardCharsets.US_ASCII);
+    /**
+     * {@code [start, end)} as a string. Every caller has matched the range against an ASCII
+     * character class of the grammar, so ISO-8859-1 decodes it exactly as US-ASCII would, without
+     * looking for bytes from 0x80 first.
+     */
+    static String ascii(byte[] a, int start, int end) {
+        return new String(a, start, end - start, StandardCharsets.ISO_8859_1);
     }
 
     /** {@code [start, end)} as a lower-case ASCII string; a {@code known} string is returned without copying. */
-    static String asciiLower(ByteBuf buf, int start, int end, String[] known) {
-        for (String k : known) {
-            if (equalsIgnoreCase(buf, start, end, k)) {
-                return k;
+    static String asciiLower(byte[] a, int start, int end, Words known) {
+        String k = known.find(a, start, end);
+        return k != null ? k : asciiLower(a, start, end);
+    }
+
+    /**
+     * Whether ASCII {@code [start, end)} holds a letter from A to Z, eight bytes at a time: for a
+     * byte below 0x80, adding 0x3F sets its high bit from 'A' on and adding 0x25 from past 'Z'
+     * on, and neither sum carries into the next byte.
+     */
+    static boolean hasUpperCase(byte[] a, int start, int end) {
+        int k = start;
+        for (; k + Long.BYTES <= end; k += Long.BYTES) {
+            long x = ByteArrays.longAt(a, k);
+            if (((x + 0x3F3F_3F3F_3F3F_3F3FL) & ~(x + 0x2525_2525_2525_2525L) & 0x8080_8080_8080_8080L) != 0) {
+                return true;
             }
         }
-        return Ascii.toLowerCase(ascii(buf, start, end));
+        for (; k < end; k++) {
+            if (a[k] >= 'A' && a[k] <= 'Z') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code [start, end)}, ASCII characters of the grammar (see {@link #ascii}), as a lower-case string. */
+    static String asciiLower(byte[] a, int start, int end) {
+        if (!hasUpperCase(a, start, end)) {
+            return ascii(a, start, end); // already lower case, the usual host
+        }
+        byte[] lower = new byte[end - start];
+        for (int k = start; k < end; k++) {
+            lower[k - start] = (byte) toLower(a[k]);
+        }
+        return new String(lower, StandardCharsets.ISO_8859_1);
     }
 
     /** {@code [start, end)} as an upper-case ASCII string; a {@code known} string is returned without copying. */
-    static String asciiUpper(ByteBuf buf, int start, int end, String[] known) {
-        for (String k : known) {
-            if (equalsIgnoreCase(buf, start, end, k)) {
-                return k;
-            }
-        }
-        return Ascii.toUpperCase(ascii(buf, start, end));
+    static String asciiUpper(byte[] a, int start, int end, Words known) {
+        String k = known.find(a, start, end);
+        return k != null ? k : Ascii.toUpperCase(ascii(a, start, end));
     }
 
     /** {@code [start, end)} as a string, the exact {@code known} string when the bytes match it. */
-    static String asciiExact(ByteBuf buf, int start, int end, String known) {
+    static String asciiExact(byte[] a, int start, int end, String known) {
         if (end - start == known.length()) {
             boolean same = true;
             for (int j = 0; j < known.length() && same; j++) {
-                same = buf.getByte(start + j) == known.charAt(j);
+                same = a[start + j] == known.charAt(j);
             }
             if (same) {
                 return known;
             }
         }
-        return ascii(buf, start, end);
+        return ascii(a, start, end);
     }
 
     /** Packs a byte range into one long: {@code start << 32 | end}. */
     static long pack(int start, int end) {
         return (long) start << 32 | (end & 0xFFFFFFFFL);
     }
+
+    /**
+     * A few ASCII words (parameter names, schemes, transports), found by bytes ignoring ASCII
+     * case without creating a String: {@link #find} returns the word as it was given.
+     */
+    static final class Words {
+
+        /** The words by length, as Strings and as bytes. */
+        private final String[][] strings;
+        private final byte[][][] bytes;
+
+        Words(String... words) {
+            int max = 0;
+            for (String w : words) {
+                max = Math.max(max, w.length());
+            }
+            strings = new String[max + 1][];
+            bytes = new byte[max + 1][][];
+            for (int len = 0; len <= max; len++) {
+                final int l = len;
+                strings[len] = java.util.Arrays.stream(words).filter(w -> w.length() == l).toArray(String[]::new);
+                bytes[len] = java.util.Arrays.stream(strings[len])
+                        .map(w -> w.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+            }
+        }
+
+        /** The word {@code [start, end)} spells in any case, or null. */
+        String find(byte[] a, int start, int end) {
+            int len = end - start;
+            if (len >= bytes.length) {
+                return null;
+            }
+            byte[][] candidates = bytes[len];
+            outer:
+            for (int c = 0; c < candidates.length; c++) {
+                byte[] w = candidates[c];
+                for (int k = 0; k < len; k++) {
+                    int x = a[start + k];
+                    int y = w[k];
+                    if (x != y && toLower(x) != toLower(y)) {
+                        continue outer;
+                    }
+                }
+                return strings[len][c];
+            }
+            return null;
+        }
+    }
 }
+

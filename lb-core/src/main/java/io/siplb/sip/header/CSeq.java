@@ -38,19 +38,35 @@ public record CSeq(long number, SipMethod method, String methodName) {
         if (!Abnf.inBounds(buf, start, end)) {
             return null;
         }
-        int numberStart = Abnf.consumeLws(buf, start, end);
-        int numberEnd = Abnf.expectDigits(buf, numberStart, end);
+        int off = Abnf.offset(buf, start);
+        return parse(Abnf.array(buf, start, end), start + off, end + off);
+    }
+
+    /**
+     * Like {@link #parse(ByteBuf, int, int)}, reading the buffer's bytes from an array: byte
+     * {@code k} of the buffer is {@code bytes[k + offset]}. {@code [start, end)} are buffer
+     * offsets, and so are the offsets of the result. For the codec, which may hold a message's
+     * bytes in an array already.
+     */
+    public static CSeq parseBytes(byte[] bytes, int offset, int start, int end) {
+        return Abnf.inBounds(bytes, offset, start, end) ? parse(bytes, start + offset, end + offset) : null;
+    }
+
+    /** {@link #parse(ByteBuf, int, int)} on array indices (a CSeq keeps no offsets). */
+    private static CSeq parse(byte[] a, int s, int e) {
+        int numberStart = Abnf.consumeLws(a, s, e);
+        int numberEnd = Abnf.expectDigits(a, numberStart, e);
         if (numberEnd < 0) {
             return null;
         }
-        long number = Abnf.decimal(buf, numberStart, numberEnd, MAX_NUMBER);
-        int methodStart = Abnf.expectLws(buf, numberEnd, end);
-        int methodEnd = methodStart < 0 ? -1 : Abnf.expectToken(buf, methodStart, end);
-        if (number < 0 || methodEnd < 0 || Abnf.consumeLws(buf, methodEnd, end) != end) {
+        long number = Abnf.decimal(a, numberStart, numberEnd, MAX_NUMBER);
+        int methodStart = Abnf.expectLws(a, numberEnd, e);
+        int methodEnd = methodStart < 0 ? -1 : Abnf.expectToken(a, methodStart, e);
+        if (number < 0 || methodEnd < 0 || Abnf.consumeLws(a, methodEnd, e) != e) {
             return null;
         }
-        SipMethod method = SipMethod.lookup(buf, methodStart, methodEnd - methodStart);
-        String name = method == SipMethod.OTHER ? Abnf.ascii(buf, methodStart, methodEnd) : method.name();
+        SipMethod method = SipMethod.lookup(a, methodStart, methodEnd - methodStart);
+        String name = method == SipMethod.OTHER ? Abnf.ascii(a, methodStart, methodEnd) : method.name();
         return new CSeq(number, method, name);
     }
 

@@ -32,21 +32,25 @@ public record HostPort(String host, int port) {
         if (!Abnf.inBounds(buf, start, end)) {
             return null;
         }
-        int hostEnd = Abnf.consumeHost(buf, start, end);
+        int off = Abnf.offset(buf, start);
+        byte[] a = Abnf.array(buf, start, end);
+        int s = start + off;
+        int e = end + off;
+        int hostEnd = Abnf.consumeHost(a, s, e);
         if (hostEnd < 0) {
             return null;
         }
         int port = -1;
-        if (hostEnd < end) {
-            if (buf.getByte(hostEnd) != ':') {
+        if (hostEnd < e) {
+            if (a[hostEnd] != ':') {
                 return null;
             }
-            port = Abnf.port(buf, hostEnd + 1, end);
+            port = Abnf.port(a, hostEnd + 1, e);
             if (port < 0) {
                 return null;
             }
         }
-        return new HostPort(Abnf.ascii(buf, start, hostEnd), port);
+        return new HostPort(Abnf.ascii(a, s, hostEnd), port);
     }
 
     /** Whether the host is an IPv6 reference ("[" IPv6address "]"). */

@@ -25,11 +25,27 @@ public final class MaxForwards {
         if (!Abnf.inBounds(buf, start, end)) {
             return -1;
         }
-        int digitsStart = Abnf.consumeLws(buf, start, end);
-        int digitsEnd = Abnf.consumeRun(buf, digitsStart, end, Abnf.DIGIT);
-        if (Abnf.consumeLws(buf, digitsEnd, end) != end) {
+        int off = Abnf.offset(buf, start);
+        return parse(Abnf.array(buf, start, end), start + off, end + off);
+    }
+
+    /**
+     * Like {@link #parse(ByteBuf, int, int)}, reading the buffer's bytes from an array: byte
+     * {@code k} of the buffer is {@code bytes[k + offset]}. {@code [start, end)} are buffer
+     * offsets, For the codec, which may hold a message's
+     * bytes in an array already.
+     */
+    public static int parseBytes(byte[] bytes, int offset, int start, int end) {
+        return Abnf.inBounds(bytes, offset, start, end) ? parse(bytes, start + offset, end + offset) : -1;
+    }
+
+    /** {@link #parse(ByteBuf, int, int)} on array indices. */
+    private static int parse(byte[] a, int s, int e) {
+        int digitsStart = Abnf.consumeLws(a, s, e);
+        int digitsEnd = Abnf.consumeRun(a, digitsStart, e, Abnf.DIGIT);
+        if (Abnf.consumeLws(a, digitsEnd, e) != e) {
             return -1;
         }
-        return (int) Abnf.decimal(buf, digitsStart, digitsEnd, MAX);
+        return (int) Abnf.decimal(a, digitsStart, digitsEnd, MAX);
     }
 }

@@ -55,58 +55,74 @@ public final class NameAddr {
         if (!Abnf.inBounds(buf, start, end)) {
             return null;
         }
-        int i = Abnf.consumeLws(buf, start, end);
+        int off = Abnf.offset(buf, start);
+        return parse(Abnf.array(buf, start, end), start + off, end + off, off);
+    }
+
+    /**
+     * Like {@link #parse(ByteBuf, int, int)}, reading the buffer's bytes from an array: byte
+     * {@code k} of the buffer is {@code bytes[k + offset]}. {@code [start, end)} are buffer
+     * offsets, and so are the offsets of the result. For the codec, which may hold a message's
+     * bytes in an array already.
+     */
+    public static NameAddr parseBytes(byte[] bytes, int offset, int start, int end) {
+        return Abnf.inBounds(bytes, offset, start, end) ? parse(bytes, start + offset, end + offset, offset) : null;
+    }
+
+    /** {@link #parse(ByteBuf, int, int)} on array indices; {@code off} maps buffer offsets to them. */
+    private static NameAddr parse(byte[] a, int start, int end, int off) {
+        int i = Abnf.consumeLws(a, start, end);
         if (i >= end) {
             return null;
         }
-        byte first = buf.getByte(i);
+        byte first = a[i];
         if (first == '"') {
-            int q = Abnf.consumeQuotedString(buf, i, end);
-            int laquot = q < 0 ? -1 : Abnf.expectLaquot(buf, q, end);
-            return laquot < 0 ? null : parseAngle(buf, i, end, laquot, unquote(buf, i, q));
+            int q = Abnf.consumeQuotedString(a, i, end);
+            int laquot = q < 0 ? -1 : Abnf.expectLaquot(a, q, end);
+            return laquot < 0 ? null : parseAngle(a, off, i, end, laquot, unquote(a, i, q));
         }
         if (first == '<') {
-            return parseAngle(buf, i, end, i + 1, null);
+            return parseAngle(a, off, i, end, i + 1, null);
         }
         // *(token LWS) "<" is a name-addr; anything else must be an addr-spec (whose scheme looks
         // like a token, so the two are told apart by what follows the token run)
         int j = i;
         int lastTokenEnd = i;
         while (true) {
-            int t = Abnf.consumeToken(buf, j, end);
+            int t = Abnf.consumeToken(a, j, end);
             if (t == j) {
                 break;
             }
             lastTokenEnd = t;
-            j = Abnf.consumeLws(buf, t, end);
+            j = Abnf.consumeLws(a, t, end);
         }
-        if (j > i && j < end && buf.getByte(j) == '<') {
-            return parseAngle(buf, i, end, j + 1, joinTokens(buf, i, lastTokenEnd));
+        if (j > i && j < end && a[j] == '<') {
+            return parseAngle(a, off, i, end, j + 1, joinTokens(a, i, lastTokenEnd));
         }
-        return parseAddrSpec(buf, i, end);
+        return parseAddrSpec(a, off, i, end);
     }
 
-    private static NameAddr parseAngle(ByteBuf buf, int start, int end, int uriStart, String displayName) {
-        int close = Abnf.indexOf(buf, uriStart, end, (byte) '>');
+    private static NameAddr parseAngle(byte[] a, int off, int start, int end, int uriStart, String displayName) {
+        int close = Abnf.indexOf(a, uriStart, end, (byte) '>');
         if (close < 0) {
             return null;
         }
-        SipUri uri = SipUri.parse(buf, uriStart, close);
+        SipUri uri = SipUri.parseArray(a, uriStart, close, off);
         if (uri == null) {
             return null;
         }
-        Params params = Params.parseHeaderParams(buf, close + 1, end);
+        Params params = Params.parseHeaderParams(a, close + 1, end, off);
         if (params == null) {
             return null;
         }
-        return new NameAddr(displayName, uri, true, params, start, paramsEnd(params, close + 1));
+        return new NameAddr(displayName, uri, true, params, start - off, paramsEnd(params, close + 1 - off));
     }
 
     // RFC 3261 §20.10: without <>, ";" starts header parameters and the URI may hold no "," or "?"
-    private static NameAddr parseAddrSpec(ByteBuf buf, int start, int end) {
+    private static NameAddr parseAddrSpec(byte[] a, int off, int start, int end) {
         int uriEnd = start;
         while (uriEnd < end) {
-            byte b = buf.getByte(uriEnd);
+            byte b = a[uriEnd];
             if (b == ';' || b == ' ' || b == '\t' || b == '\r') {
                 break;
             }
@@ -115,15 +131,15 @@ public final class NameAddr {
             }
             uriEnd++;
         }
-        SipUri uri = SipUri.parse(buf, start, uriEnd);
+        SipUri uri = SipUri.parseArray(a, start, uriEnd, off);
         if (uri == null) {
             return null;
         }
-        Params params = Params.parseHeaderParams(buf, uriEnd, end);
+        Params params = Params.parseHeaderParams(a, uriEnd, end, off);
         if (params == null) {
             return null;
         }
-        return new NameAddr(null, uri, false, params, start, paramsEnd(params, uriEnd));
+        return new NameAddr(null, uri, false, params, start - off, paramsEnd(params, uriEnd - off));
     }
 
     private static int paramsEnd(Params params, int ifNone) {
@@ -131,12 +147,12 @@ public final class NameAddr {
     }
 
     /** The content of a validated quoted-string with quoted-pairs resolved and folds dropped, as UTF-8. */
-    private static String unquote(ByteBuf buf, int open, int afterClose) {
+    private static String unquote(byte[] a, int open, int afterClose) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(afterClose - open);
         for (int j = open + 1; j < afterClose - 1; j++) {
-            byte b = buf.getByte(j);
+            byte b = a[j];
             if (b == '\\') {
-                out.write(buf.getByte(++j));
+                out.write(a[++j]);
             } else if (b != '\r' && b != '\n') {
                 out.write(b);
             }
@@ -145,18 +161,21 @@ public final class NameAddr {
     }
 
     /** The tokens of {@code [start, end)} joined by one space (LWS between them has the semantics of SP, §7.3.1). */
-    private static String joinTokens(ByteBuf buf, int start, int end) {
+    private static String joinTokens(byte[] a, int start, int end) {
+        if (Abnf.consumeToken(a, start, end) == end) {
+            return Abnf.ascii(a, start, end); // one token, the usual display name
+        }
         StringBuilder sb = new StringBuilder(end - start);
         int j = start;
         while (j < end) {
-            int t = Abnf.consumeToken(buf, j, end);
+            int t = Abnf.consumeToken(a, j, end);
             if (sb.length() > 0) {
                 sb.append(' ');
             }
             for (int k = j; k < t; k++) {
-                sb.append((char) buf.getByte(k));
+                sb.append((char) a[k]);
             }
-            j = Abnf.consumeLws(buf, t, end);
+            j = Abnf.consumeLws(a, t, end);
         }
         return sb.toString();
     }

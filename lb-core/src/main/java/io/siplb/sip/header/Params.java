@@ -1,7 +1,6 @@
 package io.siplb.sip.header;
 
 import com.google.common.base.Ascii;
-import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -23,22 +22,27 @@ import java.util.Arrays;
  */
 public final class Params {
 
-    static final Params EMPTY = new Params(new String[0], new String[0], new long[0], 0);
+    static final Params EMPTY = new Params(new String[0], new long[0], 0);
 
     /** Names returned without allocation, and the ones the typed accessors look up. */
-    private static final String[] KNOWN_NAMES = {
+    private static final Abnf.Words KNOWN_NAMES = new Abnf.Words(
         "branch", "received", "rport", "maddr", "ttl", "tag", "lr", "transport", "user", "method",
-        "ob", "expires", "q", "comp", "alias", "sigcomp-id", "phone-context", "isub", "ext", "gr",
-    };
+        "ob", "expires", "q", "comp", "alias", "sigcomp-id", "phone-context", "isub", "ext", "gr");
 
-    private final String[] names;
-    private final String[] values;
+    /** Room for two parameters at first (most headers have one or two); doubled when full. */
+    private static final int FIRST_CAPACITY = 2;
+
+    /** Name of parameter i at [2i], its value at [2i + 1]. */
+    private final String[] namesAndValues;
+    /**
+     * The packed ranges; the sign bit, which no packed range has, marks a header parameter whose
+     * value is a token (for {@link Via}'s checks) and is masked off by every accessor.
+     */
     private final long[] ranges;
     private final int size;
 
-    private Params(String[] names, String[] values, long[] ranges, int size) {
-        this.names = names;
-        this.values = values;
+    private Params(String[] namesAndValues, long[] ranges, int size) {
+        this.namesAndValues = namesAndValues;
         this.ranges = ranges;
         this.size = size;
     }
@@ -55,23 +59,23 @@ public final class Params {
 
     /** The lower-case name of parameter {@code i}. */
     public String name(int i) {
-        return names[checkIndex(i)];
+        return namesAndValues[2 * checkIndex(i)];
     }
 
     /** The value of parameter {@code i} as written, {@code ""} when it has none. */
     public String value(int i) {
-        return values[checkIndex(i)];
+        return namesAndValues[2 * checkIndex(i) + 1];
     }
 
     /** The packed byte range ({@code start << 32 | end}) of parameter {@code i}'s {@code ;name[=value]}. */
     public long range(int i) {
-        return ranges[checkIndex(i)];
+        return ranges[checkIndex(i)] & ~TOKEN_RANGE;
     }
 
     /** The value of the first parameter called {@code name} (any case), {@code ""} without value, null when absent. */
     public String get(String name) {
         int i = indexOf(name);
-        return i < 0 ? null : values[i];
+        return i < 0 ? null : namesAndValues[2 * i + 1];
     }
 
     /** Whether a parameter called {@code name} (any case) is present. */
@@ -85,13 +89,15 @@ public final class Params {
      */
     public long rangeOf(String name) {
         int i = indexOf(name);
-        return i < 0 ? -1 : ranges[i];
+        return i < 0 ? -1 : ranges[i] & ~TOKEN_RANGE;
     }
 
     /** The index of the first parameter called {@code name} (any case), or -1. */
     public int indexOf(String name) {
         for (int i = 0; i < size; i++) {
-            if (names[i].equalsIgnoreCase(name)) {
+            // known names are the constants above, so a lookup by a literal usually matches by identity
+            String n = namesAndValues[2 * i];
+            if (n == name || n.equalsIgnoreCase(name)) {
                 return i;
             }
         }
@@ -100,18 +106,23 @@ public final class Params {
 
     private int checkIndex(int i) {
         if (i < 0 || i >= size) {
-            throw new IndexOutOfBoundsException("parameter index: " + i + " (expected: 0 ~ " + (size - 1) + ")");
+            throw outOfRange(i);
         }
         return i;
+    }
+
+    // the message is built out of line, so that checkIndex stays small enough to be inlined
+    private IndexOutOfBoundsException outOfRange(int i) {
+        return new IndexOutOfBoundsException("parameter index: " + i + " (expected: 0 ~ " + (size - 1) + ")");
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < size; i++) {
-            sb.append(';').append(names[i]);
-            if (!values[i].isEmpty()) {
-                sb.append('=').append(values[i]);
+            sb.append(';').append(namesAndValues[2 * i]);
+            if (!namesAndValues[2 * i + 1].isEmpty()) {
+                sb.append('=').append(namesAndValues[2 * i + 1]);
             }
         }
         return sb.toString();
@@ -126,127 +137,180 @@ public final class Params {
      * too, because RFC 5118 §4.5 shows {@code received=2001:db8::9:255}. Null when malformed,
      * including an empty parameter (";;" or a trailing ";").
      */
-    static Params parseHeaderParams(ByteBuf buf, int i, int end) {
-        Builder b = null;
+    static Params parseHeaderParams(byte[] a, int i, int end, int off) {
+        String[] namesAndValues = null;
+        long[] ranges = null;
+        int size = 0;
         int j = i;
         while (true) {
-            j = Abnf.consumeSws(buf, j, end);
+            j = Abnf.consumeSws(a, j, end);
             if (j == end) {
-                return b == null ? EMPTY : b.build();
+                return size == 0 ? EMPTY : new Params(namesAndValues, ranges, size);
             }
-            if (buf.getByte(j) != ';') {
+            if (a[j] != ';') {
                 return null;
             }
             int semi = j;
-            int nameStart = Abnf.consumeSws(buf, j + 1, end);
-            int nameEnd = Abnf.expectToken(buf, nameStart, end);
+            int nameStart = Abnf.consumeSws(a, j + 1, end);
+            int nameEnd = Abnf.expectToken(a, nameStart, end);
             if (nameEnd < 0) {
                 return null;
             }
-            int k = Abnf.consumeSws(buf, nameEnd, end);
+            int k = Abnf.consumeSws(a, nameEnd, end);
             int valueStart = -1;
             int valueEnd = -1;
-            if (k < end && buf.getByte(k) == '=') {
-                valueStart = Abnf.consumeSws(buf, k + 1, end);
-                valueEnd = consumeGenValue(buf, valueStart, end);
+            long token = 0;
+            if (k < end && a[k] == '=') {
+                valueStart = Abnf.consumeSws(a, k + 1, end);
+                long genValue = consumeGenValue(a, valueStart, end);
+                valueEnd = (int) genValue;
                 if (valueEnd <= valueStart) {
                     return null;
+                }
+                if ((genValue & TOKEN_VALUE) != 0) {
+                    token = TOKEN_RANGE;
                 }
                 j = valueEnd;
             } else {
                 j = nameEnd;
             }
-            if (b == null) {
-                b = new Builder();
+            // no builder object: the arrays grow here, and the Params takes them as they are
+            if (ranges == null) {
+                namesAndValues = new String[2 * FIRST_CAPACITY];
+                ranges = new long[FIRST_CAPACITY];
+            } else if (size == ranges.length) {
+                namesAndValues = Arrays.copyOf(namesAndValues, 4 * size);
+                ranges = Arrays.copyOf(ranges, 2 * size);
             }
-            b.add(Abnf.asciiLower(buf, nameStart, nameEnd, KNOWN_NAMES),
-                    valueStart < 0 ? "" : valueString(buf, valueStart, valueEnd), Abnf.pack(semi, j));
+            namesAndValues[2 * size] = name(a, nameStart, nameEnd);
+            namesAndValues[2 * size + 1] = valueStart < 0 ? "" : valueString(a, valueStart, valueEnd);
+            ranges[size++] = Abnf.pack(semi - off, j - off) | token;
         }
     }
 
-    /** gen-value = token / host / quoted-string (and a bare IPv6address); the index after it or -1. */
-    private static int consumeGenValue(ByteBuf buf, int i, int end) {
+    /** Set in {@link #consumeGenValue}'s answer when the value is a token. */
+    private static final long TOKEN_VALUE = 1L << 32;
+
+    /**
+     * gen-value = token / host / quoted-string (and a bare IPv6address): the index after it or
+     * -1, with {@link #TOKEN_VALUE} set when it is a token (which the run that finds it tells).
+     */
+    private static long consumeGenValue(byte[] a, int i, int end) {
         if (i >= end) {
             return -1;
         }
-        if (buf.getByte(i) == '"') {
-            return Abnf.consumeQuotedString(buf, i, end);
+        if (a[i] == '"') {
+            return Abnf.consumeQuotedString(a, i, end);
         }
-        int j = Abnf.consumeRun(buf, i, end, Abnf.TOKEN | Abnf.HOST);
+        int j = i;
+        boolean token = true;
+        while (j < end) {
+            int classes = Abnf.classes(a[j]);
+            if ((classes & (Abnf.TOKEN | Abnf.HOST)) == 0) {
+                break;
+            }
+            token &= (classes & Abnf.TOKEN) != 0;
+            j++;
+        }
         if (j == i) {
             return -1;
         }
-        if (Abnf.consumeToken(buf, i, j) == j) {
-            return j;
+        if (token) {
+            return j | TOKEN_VALUE;
         }
-        return Abnf.isHost(buf, i, j) || Abnf.isIpv6Address(buf, i, j) ? j : -1;
+        return Abnf.isHost(a, i, j) || Abnf.isIpv6Address(a, i, j) ? j : -1;
     }
 
-    private static String valueString(ByteBuf buf, int start, int end) {
+    /** Marks a token value in {@link #ranges}. */
+    private static final long TOKEN_RANGE = Long.MIN_VALUE;
+
+    /** Whether header parameter {@code i} has a value and it is a token. */
+    boolean valueIsToken(int i) {
+        return ranges[checkIndex(i)] < 0;
+    }
+
+    /** A parameter name in lower case, a {@link #KNOWN_NAMES} constant when it is one of them. */
+    private static String name(byte[] a, int start, int end) {
+        return Abnf.asciiLower(a, start, end, KNOWN_NAMES);
+    }
+
+    private static String valueString(byte[] a, int start, int end) {
         // quoted-strings may carry UTF-8 (RFC 3261 §25.1 UTF8-NONASCII); everything else is ASCII
-        return buf.getByte(start) == '"'
-                ? buf.toString(start, end - start, StandardCharsets.UTF_8)
-                : Abnf.ascii(buf, start, end);
+        return a[start] == '"'
+                ? new String(a, start, end - start, StandardCharsets.UTF_8)
+                : Abnf.ascii(a, start, end);
     }
 
     /**
      * SIP URI parameters, RFC 3261 {@code *( ";" uri-parameter )} with {@code other-param = pname
      * [ "=" pvalue ]}, {@code pname = 1*paramchar}, {@code pvalue = 1*paramchar}; no white space.
-     * Returns the parameters and sets {@code endOut[0]} to the index after them (at a "?" or
-     * {@code end}), or returns null when malformed.
+     * Returns the parameters, which end at the end of the last one's range (at a "?" or {@code
+     * end}; see {@link #end}), or null when malformed.
      */
-    static Params parseUriParams(ByteBuf buf, int i, int end, int[] endOut) {
-        return parseUriLike(buf, i, end, endOut, Abnf.PARAMCHAR, true);
+    static Params parseUriParams(byte[] a, int i, int end, int off) {
+        return parseUriLike(a, i, end, off, Abnf.PARAMCHAR, true);
     }
 
     /**
      * tel URI parameters (RFC 3966): {@code ";" pname ["=" pvalue]}, {@code pname = 1*( alphanum
      * / "-" )}, {@code pvalue = 1*paramchar}. Like {@link #parseUriParams}.
      */
-    static Params parseTelParams(ByteBuf buf, int i, int end, int[] endOut) {
-        return parseUriLike(buf, i, end, endOut, Abnf.ALPHANUM, false);
+    static Params parseTelParams(byte[] a, int i, int end, int off) {
+        return parseUriLike(a, i, end, off, Abnf.ALPHANUM, false);
     }
 
-    private static Params parseUriLike(ByteBuf buf, int i, int end, int[] endOut, int nameMask, boolean escapedNames) {
-        Builder b = null;
+    /** The array index after the last parameter ({@code off} as given to the parser), or {@code ifNone}. */
+    int end(int off, int ifNone) {
+        return size == 0 ? ifNone : (int) ranges[size - 1] + off;
+    }
+
+    private static Params parseUriLike(byte[] a, int i, int end, int off, int nameMask, boolean escapedNames) {
+        String[] namesAndValues = null;
+        long[] ranges = null;
+        int size = 0;
         int j = i;
-        while (j < end && buf.getByte(j) == ';') {
+        while (j < end && a[j] == ';') {
             int semi = j;
             int nameStart = j + 1;
             int nameEnd = escapedNames
-                    ? Abnf.consumeEscapedRun(buf, nameStart, end, nameMask)
-                    : consumeTelName(buf, nameStart, end);
+                    ? Abnf.consumeEscapedRun(a, nameStart, end, nameMask)
+                    : consumeTelName(a, nameStart, end);
             if (nameEnd <= nameStart) {
                 return null;
             }
             j = nameEnd;
             String value = "";
-            if (j < end && buf.getByte(j) == '=') {
-                int valueEnd = Abnf.consumeEscapedRun(buf, j + 1, end, Abnf.PARAMCHAR);
+            if (j < end && a[j] == '=') {
+                int valueEnd = Abnf.consumeEscapedRun(a, j + 1, end, Abnf.PARAMCHAR);
                 if (valueEnd <= j + 1) {
                     return null;
                 }
-                value = Abnf.ascii(buf, j + 1, valueEnd);
+                value = Abnf.ascii(a, j + 1, valueEnd);
                 j = valueEnd;
             }
-            String name = Abnf.asciiLower(buf, nameStart, nameEnd, KNOWN_NAMES);
+            String name = name(a, nameStart, nameEnd);
             if (escapedNames && name.indexOf('%') >= 0) {
                 // RFC 3261 §19.1.4: escaped and unescaped characters compare equal (RFC 4475 esc01 "%6C%72")
                 name = Ascii.toLowerCase(Abnf.unescape(name));
             }
-            if (b == null) {
-                b = new Builder();
+            if (ranges == null) {
+                namesAndValues = new String[2 * FIRST_CAPACITY];
+                ranges = new long[FIRST_CAPACITY];
+            } else if (size == ranges.length) {
+                namesAndValues = Arrays.copyOf(namesAndValues, 4 * size);
+                ranges = Arrays.copyOf(ranges, 2 * size);
             }
-            b.add(name, value, Abnf.pack(semi, j));
+            namesAndValues[2 * size] = name;
+            namesAndValues[2 * size + 1] = value;
+            ranges[size++] = Abnf.pack(semi - off, j - off);
         }
-        endOut[0] = j;
-        return b == null ? EMPTY : b.build();
+        return size == 0 ? EMPTY : new Params(namesAndValues, ranges, size);
     }
 
-    private static int consumeTelName(ByteBuf buf, int i, int end) {
+    private static int consumeTelName(byte[] a, int i, int end) {
         int j = i;
         while (j < end) {
-            byte c = buf.getByte(j);
+            byte c = a[j];
             if (c == '-' || Abnf.is(c, Abnf.ALPHANUM)) {
                 j++;
             } else {
@@ -254,28 +318,5 @@ public final class Params {
             }
         }
         return j;
-    }
-
-    private static final class Builder {
-        private String[] names = new String[4];
-        private String[] values = new String[4];
-        private long[] ranges = new long[4];
-        private int size;
-
-        void add(String name, String value, long range) {
-            if (size == names.length) {
-                names = Arrays.copyOf(names, size * 2);
-                values = Arrays.copyOf(values, size * 2);
-                ranges = Arrays.copyOf(ranges, size * 2);
-            }
-            names[size] = name;
-            values[size] = value;
-            ranges[size] = range;
-            size++;
-        }
-
-        Params build() {
-            return new Params(names, values, ranges, size);
-        }
     }
 }

@@ -36,8 +36,7 @@ public final class SipUri {
         OTHER
     }
 
-    private static final String[] SCHEMES = {"sip", "sips", "tel"};
-    private static final String[] NONE = {};
+    private static final Abnf.Words SCHEMES = new Abnf.Words("sip", "sips", "tel");
 
     private final Scheme scheme;
     private final String schemeName;
@@ -80,96 +79,118 @@ public final class SipUri {
      * reads nothing outside the range.
      */
     public static SipUri parse(ByteBuf buf, int start, int end) {
-        if (!Abnf.inBounds(buf, start, end) || start == end || !Abnf.is(buf.getByte(start), Abnf.ALPHA)) {
+        if (!Abnf.inBounds(buf, start, end)) {
             return null;
         }
-        int colon = Abnf.consumeRun(buf, start, end, Abnf.SCHEME);
-        if (colon >= end || buf.getByte(colon) != ':') {
+        int off = Abnf.offset(buf, start);
+        return parseArray(Abnf.array(buf, start, end), start + off, end + off, off);
+    }
+
+    /**
+     * Like {@link #parse(ByteBuf, int, int)}, reading the buffer's bytes from an array: byte
+     * {@code k} of the buffer is {@code bytes[k + offset]}. {@code [start, end)} are buffer
+     * offsets, and so are the offsets of the result. For the codec, which may hold a message's
+     * bytes in an array already.
+     */
+    public static SipUri parseBytes(byte[] bytes, int offset, int start, int end) {
+        return Abnf.inBounds(bytes, offset, start, end) ? parseArray(bytes, start + offset, end + offset, offset) : null;
+    }
+
+    /**
+     * {@link #parse(ByteBuf, int, int)} on array indices ({@code [start, end)} within {@code a});
+     * {@code off} maps buffer offsets to array indices, and the offsets kept are buffer offsets.
+     */
+    static SipUri parseArray(byte[] a, int start, int end, int off) {
+        if (start == end || !Abnf.is(a[start], Abnf.ALPHA)) {
             return null;
         }
-        String schemeName = Abnf.asciiLower(buf, start, colon, SCHEMES);
+        int colon = Abnf.consumeRun(a, start, end, Abnf.SCHEME);
+        if (colon >= end || a[colon] != ':') {
+            return null;
+        }
+        String schemeName = Abnf.asciiLower(a, start, colon, SCHEMES);
         switch (schemeName) {
             case "sip":
-                return parseSip(buf, start, end, colon + 1, Scheme.SIP, schemeName);
+                return parseSip(a, off, start, end, colon + 1, Scheme.SIP, schemeName);
             case "sips":
-                return parseSip(buf, start, end, colon + 1, Scheme.SIPS, schemeName);
+                return parseSip(a, off, start, end, colon + 1, Scheme.SIPS, schemeName);
             case "tel":
-                return parseTel(buf, start, end, colon + 1);
+                return parseTel(a, off, start, end, colon + 1);
             default:
-                return parseOpaque(buf, start, end, colon + 1, schemeName);
+                return parseOpaque(a, off, start, end, colon + 1, schemeName);
         }
     }
 
-    private static SipUri parseSip(ByteBuf buf, int start, int end, int i, Scheme scheme, String schemeName) {
+    private static SipUri parseSip(byte[] a, int off, int start, int end, int i, Scheme scheme, String schemeName) {
         String user = null;
         String password = null;
         int hostStart = i;
         // user and password cannot hold an unescaped "@", nor can anything after the host, so the
         // first "@" ends the userinfo (user may hold ";" and "?": RFC 4475 §3.1.1.6 semiuri)
-        int at = Abnf.indexOf(buf, i, end, (byte) '@');
+        int at = Abnf.indexOf(a, i, end, (byte) '@');
         if (at >= 0) {
-            int userEnd = Abnf.consumeEscapedRun(buf, i, at, Abnf.USER);
+            int userEnd = Abnf.consumeEscapedRun(a, i, at, Abnf.USER);
             if (userEnd <= i) {
                 return null;
             }
             if (userEnd < at) {
-                if (buf.getByte(userEnd) != ':') {
+                if (a[userEnd] != ':') {
                     return null;
                 }
-                int passwordEnd = Abnf.consumeEscapedRun(buf, userEnd + 1, at, Abnf.PASSWORD);
+                int passwordEnd = Abnf.consumeEscapedRun(a, userEnd + 1, at, Abnf.PASSWORD);
                 if (passwordEnd != at) {
                     return null;
                 }
-                password = Abnf.ascii(buf, userEnd + 1, at);
+                password = Abnf.ascii(a, userEnd + 1, at);
             }
-            user = Abnf.ascii(buf, i, userEnd);
+            user = Abnf.ascii(a, i, userEnd);
             hostStart = at + 1;
         }
-        int hostEnd = Abnf.consumeHost(buf, hostStart, end);
+        int hostEnd = Abnf.consumeHost(a, hostStart, end);
         if (hostEnd < 0) {
             return null;
         }
         int j = hostEnd;
         int port = -1;
-        if (j < end && buf.getByte(j) == ':') {
-            int portEnd = Abnf.consumeRun(buf, j + 1, end, Abnf.DIGIT);
-            port = Abnf.port(buf, j + 1, portEnd);
+        if (j < end && a[j] == ':') {
+            int portEnd = Abnf.consumeRun(a, j + 1, end, Abnf.DIGIT);
+            port = Abnf.port(a, j + 1, portEnd);
             if (port < 0) {
                 return null;
             }
             j = portEnd;
         }
-        int[] paramsEnd = new int[1];
-        Params params = Params.parseUriParams(buf, j, end, paramsEnd);
+        Params params = Params.parseUriParams(a, j, end, off);
         if (params == null) {
             return null;
         }
-        j = paramsEnd[0];
+        j = params.end(off, j);
         int headersStart = -1;
-        if (j < end && buf.getByte(j) == '?') {
+        if (j < end && a[j] == '?') {
             headersStart = j;
-            j = consumeHeaders(buf, j + 1, end);
+            j = consumeHeaders(a, j + 1, end);
         }
         if (j != end) {
             return null;
         }
-        return new SipUri(scheme, schemeName, user, password, Abnf.asciiLower(buf, hostStart, hostEnd, NONE), port,
-                params, headersStart, null, null, start, end, hostStart, hostEnd);
+        return new SipUri(scheme, schemeName, user, password, Abnf.asciiLower(a, hostStart, hostEnd), port,
+                params, headersStart < 0 ? -1 : headersStart - off, null, null, start - off, end - off,
+                hostStart - off, hostEnd - off);
     }
 
     /** headers = "?" header *( "&amp;" header ), header = hname "=" hvalue; returns the index after them or -1. */
-    private static int consumeHeaders(ByteBuf buf, int i, int end) {
+    private static int consumeHeaders(byte[] a, int i, int end) {
         int j = i;
         while (true) {
-            int nameEnd = Abnf.consumeEscapedRun(buf, j, end, Abnf.HNVCHAR);
-            if (nameEnd <= j || nameEnd >= end || buf.getByte(nameEnd) != '=') {
+            int nameEnd = Abnf.consumeEscapedRun(a, j, end, Abnf.HNVCHAR);
+            if (nameEnd <= j || nameEnd >= end || a[nameEnd] != '=') {
                 return -1;
             }
-            int valueEnd = Abnf.consumeEscapedRun(buf, nameEnd + 1, end, Abnf.HNVCHAR);
+            int valueEnd = Abnf.consumeEscapedRun(a, nameEnd + 1, end, Abnf.HNVCHAR);
             if (valueEnd < 0) {
                 return -1;
             }
-            if (valueEnd < end && buf.getByte(valueEnd) == '&') {
+            if (valueEnd < end && a[valueEnd] == '&') {
                 j = valueEnd + 1;
             } else {
                 return valueEnd;
@@ -179,12 +200,12 @@ public final class SipUri {
 
     // RFC 3966 §3: global-number-digits = "+" *phonedigit DIGIT *phonedigit;
     // local-number-digits = *phonedigit-hex (HEXDIG / "*" / "#") *phonedigit-hex
-    private static SipUri parseTel(ByteBuf buf, int start, int end, int i) {
-        boolean global = i < end && buf.getByte(i) == '+';
+    private static SipUri parseTel(byte[] a, int off, int start, int end, int i) {
+        boolean global = i < end && a[i] == '+';
         int j = global ? i + 1 : i;
         int digits = 0;
         while (j < end) {
-            byte b = buf.getByte(j);
+            byte b = a[j];
             boolean digit = global ? Abnf.is(b, Abnf.DIGIT) : Abnf.is(b, Abnf.HEXDIG) || b == '*' || b == '#';
             if (digit) {
                 digits++;
@@ -196,24 +217,23 @@ public final class SipUri {
         if (digits == 0) {
             return null;
         }
-        int[] paramsEnd = new int[1];
-        Params params = Params.parseTelParams(buf, j, end, paramsEnd);
-        if (params == null || paramsEnd[0] != end) {
+        Params params = Params.parseTelParams(a, j, end, off);
+        if (params == null || params.end(off, j) != end) {
             return null;
         }
-        return new SipUri(Scheme.TEL, "tel", null, null, null, -1, params, -1, Abnf.ascii(buf, i, j), null,
-                start, end, -1, -1);
+        return new SipUri(Scheme.TEL, "tel", null, null, null, -1, params, -1, Abnf.ascii(a, i, j), null,
+                start - off, end - off, -1, -1);
     }
 
     // RFC 3261 §25.1: absoluteURI = scheme ":" ( hier-part / opaque-part ), all uric (RFC 2396),
     // plus "[" and "]" for IPv6 literals (RFC 2732)
-    private static SipUri parseOpaque(ByteBuf buf, int start, int end, int i, String schemeName) {
-        int j = Abnf.consumeEscapedRun(buf, i, end, Abnf.URIC | Abnf.PARAM_UNRESERVED);
+    private static SipUri parseOpaque(byte[] a, int off, int start, int end, int i, String schemeName) {
+        int j = Abnf.consumeEscapedRun(a, i, end, Abnf.URIC | Abnf.PARAM_UNRESERVED);
         if (j <= i || j != end) {
             return null;
         }
         return new SipUri(Scheme.OTHER, schemeName, null, null, null, -1, Params.EMPTY, -1, null,
-                Abnf.ascii(buf, i, end), start, end, -1, -1);
+                Abnf.ascii(a, i, end), start - off, end - off, -1, -1);
     }
 
     /** The scheme. */

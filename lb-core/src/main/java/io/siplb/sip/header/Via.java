@@ -25,7 +25,7 @@ import io.netty.buffer.ByteBuf;
  */
 public final class Via {
 
-    private static final String[] TRANSPORTS = {"UDP", "TCP", "TLS", "SCTP", "TLS-SCTP", "WS", "WSS"};
+    private static final Abnf.Words TRANSPORTS = new Abnf.Words("UDP", "TCP", "TLS", "SCTP", "TLS-SCTP", "WS", "WSS");
 
     private final String protocolName;
     private final String protocolVersion;
@@ -42,7 +42,8 @@ public final class Via {
     private final int sentByEnd;
 
     private Via(String protocolName, String protocolVersion, String transport, String host, int port,
-                Params params, int start, int end, int sentByEnd) {
+                Params params, String branch, String received, boolean hasRport, int rport,
+                int start, int end, int sentByEnd) {
         this.protocolName = protocolName;
         this.protocolVersion = protocolVersion;
         this.transport = transport;
@@ -52,11 +53,10 @@ public final class Via {
         this.start = start;
         this.end = end;
         this.sentByEnd = sentByEnd;
-        this.branch = params.get("branch");
-        this.received = params.get("received");
-        String rp = params.get("rport");
-        this.hasRport = rp != null;
-        this.rport = rp == null || rp.isEmpty() ? -1 : Integer.parseInt(rp);
+        this.branch = branch;
+        this.received = received;
+        this.hasRport = hasRport;
+        this.rport = rport;
     }
 
     /**
@@ -67,78 +67,126 @@ public final class Via {
         if (!Abnf.inBounds(buf, start, end)) {
             return null;
         }
-        int nameStart = Abnf.consumeLws(buf, start, end);
-        int nameEnd = Abnf.expectToken(buf, nameStart, end);
-        if (nameEnd < 0) {
-            return null;
+        int off = Abnf.offset(buf, start);
+        return parse(Abnf.array(buf, start, end), start + off, end + off, off);
+    }
+
+    /**
+     * Like {@link #parse(ByteBuf, int, int)}, reading the buffer's bytes from an array: byte
+     * {@code k} of the buffer is {@code bytes[k + offset]}. {@code [start, end)} are buffer
+     * offsets, and so are the offsets of the result. For the codec, which may hold a message's
+     * bytes in an array already.
+     */
+    public static Via parseBytes(byte[] bytes, int offset, int start, int end) {
+        return Abnf.inBounds(bytes, offset, start, end) ? parse(bytes, start + offset, end + offset, offset) : null;
+    }
+
+    /** {@link #parse(ByteBuf, int, int)} on array indices; {@code off} maps buffer offsets to them. */
+    private static Via parse(byte[] a, int start, int end, int off) {
+        int nameStart = Abnf.consumeLws(a, start, end);
+        int nameEnd;
+        int versionStart;
+        int versionEnd;
+        int transportStart;
+        boolean sip20 = startsWithSip20(a, nameStart, end);
+        if (sip20) {
+            // what every Via says, checked in one comparison rather than five scans
+            nameEnd = nameStart + 3;
+            versionStart = nameStart + 4;
+            versionEnd = nameStart + 7;
+            transportStart = Abnf.consumeSws(a, nameStart + 8, end); // SLASH = SWS "/" SWS
+        } else {
+            nameEnd = Abnf.expectToken(a, nameStart, end);
+            if (nameEnd < 0) {
+                return null;
+            }
+            versionStart = Abnf.expectSlash(a, nameEnd, end);
+            versionEnd = versionStart < 0 ? -1 : Abnf.expectToken(a, versionStart, end);
+            if (versionEnd < 0) {
+                return null;
+            }
+            transportStart = Abnf.expectSlash(a, versionEnd, end);
         }
-        int versionStart = Abnf.expectSlash(buf, nameEnd, end);
-        int versionEnd = versionStart < 0 ? -1 : Abnf.expectToken(buf, versionStart, end);
-        if (versionEnd < 0) {
-            return null;
-        }
-        int transportStart = Abnf.expectSlash(buf, versionEnd, end);
-        int transportEnd = transportStart < 0 ? -1 : Abnf.expectToken(buf, transportStart, end);
+        int transportEnd = transportStart < 0 ? -1 : Abnf.expectToken(a, transportStart, end);
         if (transportEnd < 0) {
             return null;
         }
-        int hostStart = Abnf.expectLws(buf, transportEnd, end);
-        int hostEnd = hostStart < 0 ? -1 : Abnf.consumeHost(buf, hostStart, end);
+        int hostStart = Abnf.expectLws(a, transportEnd, end);
+        int hostEnd = hostStart < 0 ? -1 : Abnf.consumeHost(a, hostStart, end);
         if (hostEnd < 0) {
             return null;
         }
         int port = -1;
         int sentByEnd = hostEnd;
-        int colon = Abnf.consumeSws(buf, hostEnd, end);
-        if (colon < end && buf.getByte(colon) == ':') {
-            int portStart = Abnf.consumeSws(buf, colon + 1, end);
-            int portEnd = Abnf.consumeRun(buf, portStart, end, Abnf.DIGIT);
-            port = Abnf.port(buf, portStart, portEnd);
+        int colon = Abnf.consumeSws(a, hostEnd, end);
+        if (colon < end && a[colon] == ':') {
+            int portStart = Abnf.consumeSws(a, colon + 1, end);
+            int portEnd = Abnf.consumeRun(a, portStart, end, Abnf.DIGIT);
+            port = Abnf.port(a, portStart, portEnd);
             if (port < 0) {
                 return null;
             }
             sentByEnd = portEnd;
         }
-        Params params = Params.parseHeaderParams(buf, sentByEnd, end);
-        if (params == null || !knownParamsValid(buf, params)) {
+        Params params = Params.parseHeaderParams(a, sentByEnd, end, off);
+        if (params == null) {
             return null;
         }
-        int last = params.isEmpty() ? sentByEnd : (int) params.range(params.size() - 1);
-        return new Via(
-                Abnf.asciiExact(buf, nameStart, nameEnd, "SIP"),
-                Abnf.asciiExact(buf, versionStart, versionEnd, "2.0"),
-                Abnf.asciiUpper(buf, transportStart, transportEnd, TRANSPORTS),
-                Abnf.ascii(buf, hostStart, hostEnd),
-                port, params, nameStart, last, sentByEnd);
-    }
-
-    private static boolean knownParamsValid(ByteBuf buf, Params params) {
+        // the parameters the response path uses, checked and picked (the first of each) in one walk
+        String branch = null;
+        String received = null;
+        boolean hasRport = false;
+        int rport = -1;
         for (int i = 0; i < params.size(); i++) {
             String v = params.value(i);
-            int valueEnd = (int) params.range(i);
+            int valueEnd = (int) params.range(i) + off;
             int valueStart = valueEnd - v.length();
-            boolean ok = switch (params.name(i)) {
-                case "branch" -> !v.isEmpty() && Abnf.consumeToken(buf, valueStart, valueEnd) == valueEnd;
-                case "received" -> isIpAddress(buf, valueStart, valueEnd);
-                // RFC 3581 §4: response-port = "rport" [EQUAL 1*DIGIT]
-                case "rport" -> v.isEmpty() || Abnf.port(buf, valueStart, valueEnd) >= 0;
+            boolean ok;
+            switch (params.name(i)) {
+                case "branch" -> {
+                    ok = !v.isEmpty() && (params.valueIsToken(i)
+                            || Abnf.consumeToken(a, valueStart, valueEnd) == valueEnd);
+                    branch = branch == null ? v : branch;
+                }
+                case "received" -> {
+                    ok = isIpAddress(a, valueStart, valueEnd);
+                    received = received == null ? v : received;
+                }
+                case "rport" -> {
+                    // RFC 3581 §4: response-port = "rport" [EQUAL 1*DIGIT]
+                    int p = v.isEmpty() ? -1 : Abnf.port(a, valueStart, valueEnd);
+                    ok = v.isEmpty() || p >= 0;
+                    rport = hasRport ? rport : p;
+                    hasRport = true;
+                }
                 // ttl = 1*3DIGIT ; 0 to 255
-                case "ttl" -> v.length() <= 3 && Abnf.decimal(buf, valueStart, valueEnd, 255) >= 0;
-                case "maddr" -> Abnf.isHost(buf, valueStart, valueEnd);
-                default -> true;
-            };
+                case "ttl" -> ok = v.length() <= 3 && Abnf.decimal(a, valueStart, valueEnd, 255) >= 0;
+                case "maddr" -> ok = Abnf.isHost(a, valueStart, valueEnd);
+                default -> ok = true;
+            }
             if (!ok) {
-                return false;
+                return null;
             }
         }
-        return true;
+        int last = params.isEmpty() ? sentByEnd - off : (int) params.range(params.size() - 1);
+        return new Via(
+                sip20 ? "SIP" : Abnf.asciiExact(a, nameStart, nameEnd, "SIP"),
+                sip20 ? "2.0" : Abnf.asciiExact(a, versionStart, versionEnd, "2.0"),
+                Abnf.asciiUpper(a, transportStart, transportEnd, TRANSPORTS),
+                Abnf.ascii(a, hostStart, hostEnd),
+                port, params, branch, received, hasRport, rport, nameStart - off, last, sentByEnd - off);
+    }
+
+    private static boolean startsWithSip20(byte[] a, int i, int end) {
+        return end - i > 8 && a[i] == 'S' && a[i + 1] == 'I' && a[i + 2] == 'P' && a[i + 3] == '/'
+                && a[i + 4] == '2' && a[i + 5] == '.' && a[i + 6] == '0' && a[i + 7] == '/';
     }
 
     // RFC 3261: via-received = "received" EQUAL (IPv4address / IPv6address); RFC 5118 §4.5 notes
     // that implementations also write the IPv6 address as a reference, so accept both forms.
-    private static boolean isIpAddress(ByteBuf buf, int start, int end) {
-        return start < end && (Abnf.isIpv4Address(buf, start, end) || Abnf.isIpv6Address(buf, start, end)
-                || Abnf.isIpv6Reference(buf, start, end));
+    private static boolean isIpAddress(byte[] a, int start, int end) {
+        return start < end && (Abnf.isIpv4Address(a, start, end) || Abnf.isIpv6Address(a, start, end)
+                || Abnf.isIpv6Reference(a, start, end));
     }
 
     /** protocol-name, as written ("SIP"). */

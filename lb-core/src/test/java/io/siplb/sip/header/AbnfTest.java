@@ -1,6 +1,6 @@
 package io.siplb.sip.header;
 
-import io.netty.buffer.ByteBuf;
+import io.siplb.sip.SipText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -9,12 +9,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class AbnfTest {
 
-    private static int scan(String text, Wire.Parser<Integer> scanner) {
-        return Wire.parse(scanner, text);
+    /** A scanner over a byte array, as the parsers call them. */
+    @FunctionalInterface
+    private interface Scanner<T> {
+        T scan(byte[] a, int start, int end);
     }
 
-    private static boolean check(String text, Wire.Parser<Boolean> predicate) {
-        return Wire.parse(predicate, text);
+    /** Runs {@code scanner} over all of {@code text}'s wire bytes, in an array of exactly that size. */
+    private static <T> T run(Scanner<T> scanner, String text) {
+        byte[] a = SipText.sipBytes(text);
+        return scanner.scan(a, 0, a.length);
+    }
+
+    private static int scan(String text, Scanner<Integer> scanner) {
+        return run(scanner, text);
+    }
+
+    private static boolean check(String text, Scanner<Boolean> predicate) {
+        return run(predicate, text);
     }
 
     // ---- white space (RFC 3261 §7.3.1, §25.1) ---------------------------------------------------
@@ -172,15 +184,17 @@ class AbnfTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"example.com", "example.com.", "a", "a-b.c-d.example", "x1.y2.z3", "1.example.com"})
-    void recognisesHostnames(String text) {
-        assertThat(check(text, Abnf::isHostname)).isTrue();
+    @ValueSource(strings = {"example.com", "example.com.", "a", "a-b.c-d.example", "x1.y2.z3", "1.example.com",
+        "EXAMPLE.Com", "1.2.3.a1", "1.2.3.4", "255.255.255.255", "0.0.0.0", "010.1.1.1"})
+    void recognisesHostnamesAndIpv4Addresses(String text) {
+        assertThat(check(text, Abnf::isHost)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", ".", "-a.com", "a-.com", "a..com", "example.1com", "exa_mple.com", "1.2.3.4"})
-    void rejectsNonHostnames(String text) {
-        assertThat(check(text, Abnf::isHostname)).isFalse();
+    @ValueSource(strings = {"", ".", "..", "-a.com", "a-.com", "a..com", "a-", "example.com-", "a.-b", "example.1com",
+        "exa_mple.com", "256.1.1.1", "1.2.3", "1.2.3.4.", "1.2.3.4.5", "1234.1.1.1", ".example.com"})
+    void rejectsWhatIsNeitherHostnameNorIpv4Address(String text) {
+        assertThat(check(text, Abnf::isHost)).isFalse();
     }
 
     @Test
@@ -197,14 +211,23 @@ class AbnfTest {
     }
 
     @Test
-    void scannersStopAtTheEndOfTheRange() {
-        ByteBuf buf = Wire.bytes("abc def");
-        try {
-            assertThat(Abnf.consumeToken(buf, 0, 2)).isEqualTo(2);
-            assertThat(Abnf.consumeLws(buf, 3, 3)).isEqualTo(3);
-            assertThat(Abnf.consumeHost(buf, 4, 6)).isEqualTo(6);
-        } finally {
-            buf.release();
+    void findsUpperCaseLettersEightBytesAtATimeAndInTheTail() {
+        String ascii = " !\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u007f";
+        for (int at = 0; at <= 20; at++) {
+            for (char upper : new char[] {'A', 'M', 'Z'}) {
+                String text = ascii.substring(0, at) + upper + ascii.substring(at);
+                assertThat(check(text, Abnf::hasUpperCase)).as(text).isTrue();
+            }
         }
+        assertThat(check(ascii, Abnf::hasUpperCase)).isFalse();
+        assertThat(check("example.com.atlanta-1", Abnf::hasUpperCase)).isFalse();
+    }
+
+    @Test
+    void scannersStopAtTheEndOfTheRange() {
+        byte[] a = SipText.sipBytes("abc def");
+        assertThat(Abnf.consumeToken(a, 0, 2)).isEqualTo(2);
+        assertThat(Abnf.consumeLws(a, 3, 3)).isEqualTo(3);
+        assertThat(Abnf.consumeHost(a, 4, 6)).isEqualTo(6);
     }
 }

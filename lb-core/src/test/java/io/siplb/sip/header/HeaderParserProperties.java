@@ -31,6 +31,19 @@ class HeaderParserProperties {
             "MaxForwards", MaxForwards::parse,
             "HostPort", HostPort::parse);
 
+    /** A typed parser over an array whose element {@code k + offset} is buffer byte {@code k}. */
+    @FunctionalInterface
+    interface ArrayParser<T> {
+        T parse(byte[] bytes, int offset, int start, int end);
+    }
+
+    private static final Map<String, ArrayParser<?>> ARRAY_PARSERS = Map.of(
+            "Via", Via::parseBytes,
+            "SipUri", SipUri::parseBytes,
+            "NameAddr", NameAddr::parseBytes,
+            "CSeq", CSeq::parseBytes,
+            "MaxForwards", MaxForwards::parseBytes);
+
     /** Valid values the mutations start from, so that random input reaches deep into each grammar. */
     private static final List<String> SEEDS = List.of(
             "SIP/2.0/UDP pc33.atlanta.com:5066;branch=z9hG4bK776asdhds;rport;received=192.0.2.1",
@@ -85,6 +98,53 @@ class HeaderParserProperties {
         try {
             buf.writeBytes(b).writeBytes(bytes).writeBytes(after.getBytes(StandardCharsets.ISO_8859_1));
             return parser.parse(buf, b.length, b.length + bytes.length);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /**
+     * The parsers read heap buffers through their array and copy other buffers' bytes first: a
+     * direct buffer, a heap buffer whose array starts before its index 0 (a slice), and a
+     * composite whose components split the value must all give the same result.
+     */
+    @Property(tries = 1000)
+    void parsersGiveTheSameResultWhateverHoldsTheBytes(
+            @ForAll("values") String value, @ForAll("junk") String before, @ForAll("junk") String after) {
+        byte[] b = before.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        byte[] wire = new byte[b.length + v.length + after.length()];
+        System.arraycopy(b, 0, wire, 0, b.length);
+        System.arraycopy(v, 0, wire, b.length, v.length);
+        System.arraycopy(after.getBytes(StandardCharsets.ISO_8859_1), 0, wire, b.length + v.length, after.length());
+        int start = b.length;
+        int end = b.length + v.length;
+        for (Map.Entry<String, Wire.Parser<?>> parser : PARSERS.entrySet()) {
+            Object heap = parseIn(parser.getValue(), Unpooled.wrappedBuffer(wire), start, end);
+            ByteBuf direct = Unpooled.directBuffer(wire.length).writeBytes(wire);
+            byte[] padded = new byte[wire.length + 7];
+            System.arraycopy(wire, 0, padded, 5, wire.length);
+            ByteBuf slice = Unpooled.wrappedBuffer(padded).slice(5, wire.length);
+            int split = (start + end) / 2;
+            ByteBuf composite = Unpooled.wrappedBuffer(
+                    Unpooled.copiedBuffer(wire, 0, split), Unpooled.copiedBuffer(wire, split, wire.length - split));
+            for (ByteBuf buf : List.of(direct, slice, composite)) {
+                assertThat(parseIn(parser.getValue(), buf, start, end)).as(parser.getKey() + " in " + buf)
+                        .usingRecursiveComparison().isEqualTo(heap);
+            }
+            ArrayParser<?> arrayParser = ARRAY_PARSERS.get(parser.getKey());
+            if (arrayParser != null) {
+                // buffer byte k at padded[k + 5]: offsets in the result are still buffer offsets
+                assertThat(arrayParser.parse(padded, 5, start, end)).as(parser.getKey() + " in an array")
+                        .usingRecursiveComparison().isEqualTo(heap);
+            }
+        }
+    }
+
+    /** Parses {@code [start, end)} of {@code buf} and releases it. */
+    private static Object parseIn(Wire.Parser<?> parser, ByteBuf buf, int start, int end) {
+        try {
+            return parser.parse(buf, start, end);
         } finally {
             buf.release();
         }

@@ -144,6 +144,22 @@ class ViaTest {
     }
 
     @Test
+    void acceptsWhiteSpaceAfterTheLastSlashOfSip20() {
+        Via v = via("SIP/2.0/ UDP h.example.com;branch=z9hG4bK1");
+
+        assertThat(v.transport()).isEqualTo("UDP");
+        assertThat(v.host()).isEqualTo("h.example.com");
+    }
+
+    @Test
+    void keepsAProtocolNameWrittenInLowerCase() {
+        Via v = via("sip/2.0/UDP h.example.com;branch=z9hG4bK1");
+
+        assertThat(v.protocolName()).isEqualTo("sip");
+        assertThat(v.protocolVersion()).isEqualTo("2.0");
+    }
+
+    @Test
     void acceptsTheSecondViaOfWsinvWithFoldedParams() {
         // RFC 4475 §3.1.1.1, the compact "v:" line split at its comma
         Via v = via("""
@@ -348,6 +364,19 @@ class ViaTest {
     })
     void rejectsMalformedValues(String text) {
         assertThat(via(text)).isNull();
+    }
+
+    @Test
+    void parsesFromAnArrayWithBufferOffsets() {
+        byte[] bytes = "xxSIP/2.0/UDP h.example.com;branch=z9hG4bK1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        // buffer offset k is bytes[k - 10]: the value spans buffer offsets 12..54
+        Via v = Via.parseBytes(bytes, -10, 12, 10 + bytes.length);
+
+        assertThat(v.host()).isEqualTo("h.example.com");
+        assertThat(v.start()).isEqualTo(12);
+        assertThat(v.sentByEnd()).isEqualTo(12 + "SIP/2.0/UDP h.example.com".length());
+        assertThat(Via.parseBytes(bytes, -10, 12, 11 + bytes.length)).isNull();
+        assertThat(Via.parseBytes(bytes, -10, 9, 20)).isNull();
     }
 
     @Test
