@@ -76,6 +76,14 @@ public class InboundPathBenchmark {
     @Param({"8"})
     public int backends;
 
+    /**
+     * The capacity of the buffer a datagram is read into: {@code 65535}, what UdpListener's
+     * receive allocator asks for (a datagram may be that long), or {@code 0} for just the
+     * message's length.
+     */
+    @Param({"65535"})
+    public int receiveBuffer;
+
     private EmbeddedChannel channel;
     private EmbeddedChannel echo;
     private ByteBufAllocator alloc;
@@ -151,7 +159,7 @@ public class InboundPathBenchmark {
 
     /** What the transport reads: a pooled direct buffer with the datagram, the branch or send time made current. */
     private DatagramPacket received() {
-        ByteBuf content = alloc.directBuffer(wire.length).writeBytes(wire);
+        ByteBuf content = alloc.directBuffer(Math.max(receiveBuffer, wire.length)).writeBytes(wire);
         if (branchAt >= 0) {
             Traffic.writeHex6(content, branchAt, counter++);
         }
