@@ -24,7 +24,7 @@ record ClientVia(String nextHopHost, int nextHopPort) {
         InetAddress sourceIp = source.remote().getAddress();
         String sourceHost = InetAddresses.toAddrString(sourceIp); // IPv6 compressed, no brackets
         boolean fillRport = forceRport || (via.hasRport() && via.rport() < 0);
-        boolean addReceived = fillRport || via.hasRport() || !sameAddress(via.host(), sourceIp);
+        boolean addReceived = fillRport || via.hasRport() || !sameAddress(via.host(), sourceIp, sourceHost);
         String host;
         if (addReceived) {
             edits.setViaParam(via, "received", sourceHost);
@@ -35,7 +35,7 @@ record ClientVia(String nextHopHost, int nextHopPort) {
         int port;
         if (fillRport) {
             port = source.remote().getPort();
-            edits.setViaParam(via, "rport", Integer.toString(port));
+            edits.setViaParam(via, "rport", port);
         } else {
             port = NextHop.port(via);
         }
@@ -43,8 +43,14 @@ record ClientVia(String nextHopHost, int nextHopPort) {
     }
 
     /** Sent-by equals the source when it is the same IP literal; a host name never is. */
-    private static boolean sameAddress(String sentBy, InetAddress source) {
+    private static boolean sameAddress(String sentBy, InetAddress source, String sourceHost) {
+        if (sentBy == null) {
+            return false;
+        }
+        if (sentBy.equals(sourceHost)) {
+            return true; // the usual spelling of an IPv4 address: no parse
+        }
         String literal = NextHop.stripBrackets(sentBy);
-        return literal != null && InetAddresses.isInetAddress(literal) && InetAddresses.forString(literal).equals(source);
+        return InetAddresses.isInetAddress(literal) && InetAddresses.forString(literal).equals(source);
     }
 }

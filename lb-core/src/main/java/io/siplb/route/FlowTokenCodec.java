@@ -8,9 +8,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -68,15 +69,15 @@ public final class FlowTokenCodec {
     private static final int VERSION = 1;
     private static final int IPV6_FLAG = 0x04;
     private static final int MAX_RAW_BYTES = MAC_BYTES + 1 + 16 + 2 + 8;
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final byte[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+            .getBytes(StandardCharsets.US_ASCII);
     /** base64url value of each ASCII character, or -1. */
     private static final byte[] SEXTETS = new byte[128];
 
     static {
         Arrays.fill(SEXTETS, (byte) -1);
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        for (int i = 0; i < alphabet.length(); i++) {
-            SEXTETS[alphabet.charAt(i)] = (byte) i;
+        for (int i = 0; i < ALPHABET.length; i++) {
+            SEXTETS[ALPHABET[i]] = (byte) i;
         }
     }
 
@@ -121,7 +122,9 @@ public final class FlowTokenCodec {
         requireNonNull(flow, "flow");
         byte[] address = flow.address().getAddress();
         boolean stream = flow.transport().isStream();
-        byte[] raw = new byte[rawLength(address.length == 16, stream)];
+        Scratch s = scratch.get();
+        byte[] raw = s.raw;
+        int rawLength = rawLength(address.length == 16, stream);
         int i = MAC_BYTES;
         raw[i++] = (byte) (VERSION << 4 | (address.length == 16 ? IPV6_FLAG : 0) | transportCode(flow.transport()));
         System.arraycopy(address, 0, raw, i, address.length);
@@ -133,10 +136,45 @@ public final class FlowTokenCodec {
                 raw[i++] = (byte) (flow.connectionId() >>> shift);
             }
         }
-        Mac mac = scratch.get().macs[0];
-        mac.update(raw, MAC_BYTES, raw.length - MAC_BYTES);
-        System.arraycopy(mac.doFinal(), 0, raw, 0, MAC_BYTES);
-        return BASE64URL.encodeToString(raw);
+        Mac mac = s.macs[0];
+        mac.update(raw, MAC_BYTES, rawLength - MAC_BYTES);
+        doFinal(mac, s.full);
+        System.arraycopy(s.full, 0, raw, 0, MAC_BYTES);
+        int chars = base64urlEncode(raw, rawLength, s.text);
+        return new String(s.text, 0, chars, StandardCharsets.ISO_8859_1); // the one object a token costs
+    }
+
+    /** The whole MAC into {@code out}, and the Mac reset for the next use (no array per call). */
+    private static void doFinal(Mac mac, byte[] out) {
+        try {
+            mac.doFinal(out, 0);
+        } catch (ShortBufferException impossible) { // out holds a whole HMAC-SHA256
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** Base64url without padding (RFC 4648 §5) of {@code bytes[0, length)} into {@code out}; returns the chars written. */
+    static int base64urlEncode(byte[] bytes, int length, byte[] out) {
+        int n = 0;
+        int i = 0;
+        for (; i + 3 <= length; i += 3) {
+            int v = (bytes[i] & 0xff) << 16 | (bytes[i + 1] & 0xff) << 8 | bytes[i + 2] & 0xff;
+            out[n++] = ALPHABET[v >>> 18];
+            out[n++] = ALPHABET[v >>> 12 & 63];
+            out[n++] = ALPHABET[v >>> 6 & 63];
+            out[n++] = ALPHABET[v & 63];
+        }
+        if (length - i == 1) {
+            int v = bytes[i] & 0xff;
+            out[n++] = ALPHABET[v >>> 2];
+            out[n++] = ALPHABET[(v & 3) << 4];
+        } else if (length - i == 2) {
+            int v = (bytes[i] & 0xff) << 8 | bytes[i + 1] & 0xff;
+            out[n++] = ALPHABET[v >>> 10];
+            out[n++] = ALPHABET[v >>> 4 & 63];
+            out[n++] = ALPHABET[(v & 15) << 2];
+        }
+        return n;
     }
 
     /**
@@ -218,7 +256,8 @@ public final class FlowTokenCodec {
         boolean ok = false;
         for (Mac mac : s.macs) {
             mac.update(s.raw, MAC_BYTES, rawLength - MAC_BYTES);
-            System.arraycopy(mac.doFinal(), 0, s.computed, 0, MAC_BYTES);
+            doFinal(mac, s.full);
+            System.arraycopy(s.full, 0, s.computed, 0, MAC_BYTES);
             // MessageDigest.isEqual does not stop at the first differing byte, so response time
             // does not tell a forger how many leading bytes they got right.
             ok |= MessageDigest.isEqual(s.received, s.computed);
@@ -321,6 +360,7 @@ public final class FlowTokenCodec {
         final byte[] raw = new byte[MAX_RAW_BYTES];
         final byte[] received = new byte[MAC_BYTES];
         final byte[] computed = new byte[MAC_BYTES];
+        final byte[] full = new byte[32]; // one HMAC-SHA256
 
         Scratch(Mac[] macs) {
             this.macs = macs;

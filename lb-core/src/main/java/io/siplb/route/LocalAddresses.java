@@ -27,6 +27,13 @@ public final class LocalAddresses {
     private final int advertisedPort;
     private final String tlsHost;
     private final int tlsPort;
+    /**
+     * The same entries for {@link #isLocal}, which runs for every response and every Route: a
+     * handful of them, compared in place (no lower-cased copy, no "host:port" key per call).
+     */
+    private final String[] hostOfPair;
+    private final int[] portOfPair;
+    private final String[] anyPortHosts;
 
     private LocalAddresses(String advertisedHost, int advertisedPort, Set<String> hostPorts, Set<String> hosts,
                            String tlsHost, int tlsPort) {
@@ -36,6 +43,15 @@ public final class LocalAddresses {
         this.hosts = hosts;
         this.tlsHost = tlsHost;
         this.tlsPort = tlsPort;
+        this.hostOfPair = new String[hostPorts.size()];
+        this.portOfPair = new int[hostPorts.size()];
+        int i = 0;
+        for (String key : hostPorts) {
+            int colon = key.lastIndexOf(':');
+            hostOfPair[i] = key.substring(0, colon);
+            portOfPair[i++] = Integer.parseInt(key.substring(colon + 1));
+        }
+        this.anyPortHosts = hosts.toArray(new String[0]);
     }
 
     /**
@@ -106,8 +122,19 @@ public final class LocalAddresses {
         if (host == null) {
             return false;
         }
-        String h = host.toLowerCase(Locale.ROOT);
-        return hosts.contains(h) || hostPorts.contains(key(h, port < 0 ? defaultPort : port));
+        for (String h : anyPortHosts) {
+            if (h.equalsIgnoreCase(host)) {
+                return true;
+            }
+        }
+        int p = port < 0 ? defaultPort : port;
+        for (int i = 0; i < portOfPair.length; i++) {
+            // entries are lower case; equalsIgnoreCase compares as toLowerCase(Locale.ROOT) would for host names
+            if (portOfPair[i] == p && hostOfPair[i].equalsIgnoreCase(host)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Index of the ':' before a port in "host:port" or "[v6]:port", else -1. */

@@ -1,6 +1,5 @@
 package io.siplb.route;
 
-import com.google.common.hash.Hasher;
 import com.google.common.net.InetAddresses;
 import io.siplb.hash.Backend;
 import io.siplb.hash.BackendState;
@@ -71,6 +70,19 @@ public final class Router {
 
     /** Which of the two copies of a replicated REGISTER is being routed ({@link Replicate}). */
     private enum Copy { PRIMARY, REPLICA }
+
+    /**
+     * Each event loop's working space for the lines it writes: filled and copied into the
+     * message's edits at once, so nothing of it outlives one call. The router is shared by all
+     * loops; these are not.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        final HeaderWriter line = new HeaderWriter(256);
+        final StringBuilder branch = new StringBuilder(ViaBranch.MAX_CHARS);
+        final StringBuilder sendTime = new StringBuilder(13);
+    }
 
     public Router(RouterConfig config, FlowTokenCodec tokens, ViaBranch branches, ConnectionLiveness connections) {
         this(config, tokens, branches, connections, RecentInvites.withDefaults());
@@ -228,7 +240,8 @@ public final class Router {
         }
         if (method == SipMethod.REGISTER) {
             // RFC 3327: the registrar sends terminating requests back through this flow
-            edits.insertHeaderFirst(new HeaderWriter().path(tokens.encode(FlowToken.of(source)), local.advertisedHost(), local.advertisedPort()));
+            edits.insertHeaderFirst(SCRATCH.get().line.reset()
+                    .path(tokens.encode(FlowToken.of(source)), local.advertisedHost(), local.advertisedPort()));
         } else if (config.recordRoute() && isDialogCreating(request)) {
             recordRoute(edits, tokens.encode(FlowToken.of(source)), source.transport(), backendTransport(backend));
         }
@@ -281,14 +294,14 @@ public final class Router {
     private Backend homeOf(SipRequest request, String aor, RoutingView view) {
         SipMethod method = request.method();
         if (method == SipMethod.CANCEL || method == SipMethod.ACK) {
-            String invitedBackend = recentInvites.backendOf(transactionKey(request.topVia()));
+            String invitedBackend = recentInvites.backendOf(transactionOf(request));
             Backend b = invitedBackend == null ? null : view.backendWithId(invitedBackend);
             return b != null ? b : view.selectExisting(aor);
         }
         Backend backend = isOriginating(request) || method == SipMethod.REGISTER
                 ? view.select(aor) : view.selectTerminating(aor);
         if (backend != null && method == SipMethod.INVITE) {
-            recentInvites.remember(transactionKey(request.topVia()), backend.id());
+            recentInvites.remember(transactionOf(request), backend.id());
         }
         return backend;
     }
@@ -303,10 +316,6 @@ public final class Router {
         BackendView backends = view.backends();
         int i = backends.indexOf(backend.id());
         return i >= 0 && backends.state(i) == BackendState.DOWN;
-    }
-
-    private static String transactionKey(Via via) {
-        return via.branch() + ' ' + via.host() + ':' + via.port();
     }
 
     /** DESIGN "From inside" rule 4: only where configuration allows, and only to an IP literal. */
@@ -345,17 +354,22 @@ public final class Router {
     private Decision forward(SipRequest request, Source source, Target target, String backendId,
                              MessageEdits edits, ClientVia clientVia, Copy copy) {
         long connectionId = source.transport().isStream() ? source.connectionId() : 0;
+        Scratch scratch = SCRATCH.get();
+        StringBuilder branch = scratch.branch;
+        branch.setLength(0);
         // a replica's branch says so: its response ends here (ResponseRouter)
-        String branch = copy == Copy.REPLICA
-                ? branches.replicaBranch(transactionOf(request), clientVia.nextHopHost(), clientVia.nextHopPort(), connectionId)
-                : branches.branch(transactionOf(request), clientVia.nextHopHost(), clientVia.nextHopPort(), connectionId);
+        branches.appendBranch(branch, transactionOf(request), clientVia.nextHopHost(), clientVia.nextHopPort(),
+                connectionId, copy == Copy.REPLICA);
+        StringBuilder sendTime = scratch.sendTime;
+        sendTime.setLength(0);
+        ViaBranch.appendBase36(sendTime, clockMillis.getAsLong());
         // RFC 3261 §16.6 step 8: our Via goes on top
         edits.insertHeaderBefore(request.first(HeaderName.VIA),
-                new HeaderWriter().viaStart(target.transport().name(), local.advertisedHost(target.transport()),
+                scratch.line.reset().viaStart(target.transport().name(), local.advertisedHost(target.transport()),
                                 local.advertisedPort(target.transport()))
                         .param("branch", branch)
                         // RFC 3261 §8.2.6.2: a response echoes our Via, so the send time comes back with it
-                        .param(SEND_TIME_PARAM, Long.toString(clockMillis.getAsLong(), 36))
+                        .param(SEND_TIME_PARAM, sendTime)
                         .crlf());
         return new Forward(target, edits, backendId);
     }
@@ -365,29 +379,21 @@ public final class Router {
      * branch of the INVITE. The received top Via branch has both properties when it carries the
      * magic cookie; otherwise (RFC 2543) hash the fields that identify the transaction.
      */
-    private Hasher transactionOf(SipRequest request) {
-        Hasher h = branches.newTransactionHasher();
+    private long transactionOf(SipRequest request) {
         Via via = request.topVia();
         String branch = via.branch();
         if (branch != null && branch.length() > 7 && branch.startsWith("z9hG4bK")) {
-            h.putString(branch, StandardCharsets.UTF_8);
-            h.putString(via.host(), StandardCharsets.UTF_8).putInt(via.port());
-        } else {
-            NameAddr from = request.from();
-            h.putString(from.tag() == null ? "" : from.tag(), StandardCharsets.UTF_8);
-            h.putString(request.callId(), StandardCharsets.UTF_8);
-            h.putBytes(bytes(request, request.uriStart(), request.uriEnd()));
-            int viaH = request.first(HeaderName.VIA);
-            h.putBytes(bytes(request, request.valueStart(viaH), request.valueEnd(viaH)));
-            h.putLong(request.cseq().number());
+            return branches.transaction(branch, via.host(), via.port());
         }
-        return h;
-    }
-
-    private static byte[] bytes(SipRequest request, int start, int end) {
-        byte[] b = new byte[end - start];
-        request.content().getBytes(start, b);
-        return b;
+        SipHash24 h = branches.transactionHasher();
+        NameAddr from = request.from();
+        h.putString(from.tag() == null ? "" : from.tag());
+        h.putString(request.callId());
+        h.putBytes(request.content(), request.uriStart(), request.uriEnd());
+        int viaH = request.first(HeaderName.VIA);
+        h.putBytes(request.content(), request.valueStart(viaH), request.valueEnd(viaH));
+        h.putLong(request.cseq().number());
+        return h.hash();
     }
 
     /** DESIGN routing rule 5: REGISTER → To; From in a domain we serve → From; else the Request-URI. */
@@ -471,12 +477,12 @@ public final class Router {
     }
 
     private HeaderWriter recordRouteLine(String token, Transport transport) {
+        HeaderWriter line = SCRATCH.get().line.reset(); // copied into the edits before the next use
         if (transport == Transport.UDP) {
-            return new HeaderWriter().recordRoute(token, local.advertisedHost(), local.advertisedPort());
+            return line.recordRoute(token, local.advertisedHost(), local.advertisedPort());
         }
         // a TLS client is told our TLS address (its own port, RFC 3261 §19.1.2; a name its certificate check accepts)
-        return new HeaderWriter().ascii("Record-Route: <")
-                .sipUri(token, local.advertisedHost(transport), local.advertisedPort(transport))
+        return line.ascii("Record-Route: <").sipUri(token, local.advertisedHost(transport), local.advertisedPort(transport))
                 .param("transport", transport == Transport.TLS ? "tls" : "tcp").ascii(";lr>").crlf();
     }
 

@@ -11,6 +11,7 @@ import io.siplb.sip.header.SipUri;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +34,10 @@ import static java.util.Objects.requireNonNull;
 public final class RoutingView {
 
     private final HomeProxySelector selector;
-    private final Map<String, Backend> byHostPort;
-    private final Map<InetAddress, Map<Integer, Backend>> byIp;
+    /** Backends by host (lower case; an IP literal in its one canonical spelling), then port. */
+    private final Map<String, HostBackends> byHost;
+    /** Backends by IP, then port: which side a message came from. */
+    private final Map<InetAddress, HostBackends> byIp;
     /** Where each backend (by id) is sent to: built once per view, not once per message. */
     private final Map<String, Target> targetById;
     private final Set<String> heldDown;
@@ -42,21 +45,23 @@ public final class RoutingView {
     private RoutingView(HomeProxySelector selector, Set<String> heldDown) {
         this.selector = selector;
         this.heldDown = heldDown;
-        Map<String, Backend> hostPorts = new HashMap<>();
+        Map<String, Map<Integer, Backend>> hosts = new HashMap<>();
         Map<InetAddress, Map<Integer, Backend>> ips = new HashMap<>();
         Map<String, Target> targets = new HashMap<>();
         for (Backend b : selector.view().backends()) {
-            hostPorts.put(key(b.host(), b.port()), b);
+            hosts.computeIfAbsent(canonicalHost(b.host()), any -> new HashMap<>()).put(b.port(), b);
             if (InetAddresses.isInetAddress(b.host())) {
                 InetAddress ip = InetAddresses.forString(b.host());
                 ips.computeIfAbsent(ip, any -> new HashMap<>()).put(b.port(), b);
                 targets.put(b.id(), new Target(Transport.valueOf(b.transport()), new InetSocketAddress(ip, b.port()), 0));
             }
         }
-        this.byHostPort = ImmutableMap.copyOf(hostPorts);
+        ImmutableMap.Builder<String, HostBackends> byHost = ImmutableMap.builder();
+        hosts.forEach((host, ports) -> byHost.put(host, new HostBackends(ports)));
+        this.byHost = byHost.build();
         this.targetById = ImmutableMap.copyOf(targets);
-        ImmutableMap.Builder<InetAddress, Map<Integer, Backend>> frozen = ImmutableMap.builder();
-        ips.forEach((ip, ports) -> frozen.put(ip, ImmutableMap.copyOf(ports)));
+        ImmutableMap.Builder<InetAddress, HostBackends> frozen = ImmutableMap.builder();
+        ips.forEach((ip, ports) -> frozen.put(ip, new HostBackends(ports)));
         this.byIp = frozen.build();
     }
 
@@ -96,11 +101,11 @@ public final class RoutingView {
      * port they listen on), its address alone for TCP/TLS (connections come from any port).
      */
     public Side sideOf(Source source) {
-        Map<Integer, Backend> ports = byIp.get(source.remote().getAddress());
+        HostBackends ports = byIp.get(source.remote().getAddress());
         if (ports == null) {
             return Side.OUTSIDE;
         }
-        if (source.transport().isStream() || ports.containsKey(source.remote().getPort())) {
+        if (source.transport().isStream() || ports.at(source.remote().getPort()) != null) {
             return Side.INSIDE;
         }
         return Side.OUTSIDE;
@@ -121,8 +126,8 @@ public final class RoutingView {
 
     /** The backend at {@code address}, or null. */
     public Backend backendAt(InetSocketAddress address) {
-        Map<Integer, Backend> ports = byIp.get(address.getAddress());
-        return ports == null ? null : ports.get(address.getPort());
+        HostBackends ports = byIp.get(address.getAddress());
+        return ports == null ? null : ports.at(address.getPort());
     }
 
     /** The backend a Route URI names (host and port, default 5060), or null. */
@@ -131,7 +136,15 @@ public final class RoutingView {
             return null;
         }
         int port = uri.port() > 0 ? uri.port() : uri.scheme() == SipUri.Scheme.SIPS ? 5061 : 5060;
-        return byHostPort.get(key(NextHop.stripBrackets(uri.host()), port));
+        String host = NextHop.stripBrackets(uri.host()).toLowerCase(Locale.ROOT); // no copy when already lower case
+        // every in-dialog request from a client asks: look the host up as written first, which
+        // is how a backend's own Record-Route writes it, and spell an IP literal the one
+        // canonical way (a new string) only when that misses
+        HostBackends named = byHost.get(host);
+        if (named == null && InetAddresses.isInetAddress(host)) {
+            named = byHost.get(InetAddresses.toAddrString(InetAddresses.forString(host)));
+        }
+        return named == null ? null : named.at(port);
     }
 
     /** The home proxy of a normalised AOR ({@link io.siplb.sip.header.SipUri#aor()}), or null when no backend is up. */
@@ -184,11 +197,30 @@ public final class RoutingView {
         return i < 0 ? null : selector.view().backend(i);
     }
 
-    private static String key(String host, int port) {
+    private static String canonicalHost(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         if (InetAddresses.isInetAddress(h)) {
             h = InetAddresses.toAddrString(InetAddresses.forString(h)); // one spelling per address
         }
-        return h + ':' + port;
+        return h;
+    }
+
+    /** The backends of one host or IP, by port: sorted ports, searched without boxing. */
+    private static final class HostBackends {
+        private final int[] ports;
+        private final Backend[] backends;
+
+        HostBackends(Map<Integer, Backend> byPort) {
+            ports = byPort.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+            backends = new Backend[ports.length];
+            for (int i = 0; i < ports.length; i++) {
+                backends[i] = byPort.get(ports[i]);
+            }
+        }
+
+        Backend at(int port) {
+            int i = Arrays.binarySearch(ports, port);
+            return i >= 0 ? backends[i] : null;
+        }
     }
 }

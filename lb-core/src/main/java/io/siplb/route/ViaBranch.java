@@ -1,12 +1,9 @@
 package io.siplb.route;
 
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
@@ -34,6 +31,9 @@ import static com.google.common.base.Preconditions.checkArgument;
  *       make siplb relay a "response" to any address.</li>
  * </ul>
  * Both use SipHash-2-4 keyed from the configured secret, so both nodes of a pair agree.
+ *
+ * <p>Thread-safe. Making and checking a branch allocates nothing but the branch string
+ * ({@link #appendBranch} not even that): each thread hashes with its own {@link SipHash24}.
  */
 public final class ViaBranch {
 
@@ -43,53 +43,74 @@ public final class ViaBranch {
     public static final String REPLICA_PREFIX = "z9hG4bKsr";
     private static final int H_CHARS = 11;
     private static final int M_CHARS = 8;
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    /** Longest branch: prefix, H, M, '.' and a connection id of up to 13 base-36 digits. */
+    static final int MAX_CHARS = PREFIX.length() + H_CHARS + M_CHARS + 14;
+    private static final char[] BASE64URL =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
 
-    private final HashFunction transactionHash;
-    private final HashFunction checkHash;
+    private final long transactionK0;
+    private final long transactionK1;
+    private final long checkK0;
+    private final long checkK1;
+    private final ThreadLocal<Hashes> hashes = ThreadLocal.withInitial(this::newHashes);
 
     /** @param secret the shared secret (same on both nodes), at least 16 bytes */
     public ViaBranch(byte[] secret) {
         checkArgument(secret.length >= 16, "secret: %s bytes (expected: >= 16)", secret.length);
         ByteBuffer k = ByteBuffer.wrap(Hashing.sha256().newHasher()
                 .putString("siplb via branch", StandardCharsets.US_ASCII).putBytes(secret).hash().asBytes());
-        this.transactionHash = Hashing.sipHash24(k.getLong(), k.getLong());
-        this.checkHash = Hashing.sipHash24(k.getLong(), k.getLong());
+        this.transactionK0 = k.getLong();
+        this.transactionK1 = k.getLong();
+        this.checkK0 = k.getLong();
+        this.checkK1 = k.getLong();
     }
 
-    /** Starts the transaction identity; feed the §16.11 inputs, then call {@link #branch}. */
-    public Hasher newTransactionHasher() {
-        return transactionHash.newHasher();
+    /**
+     * This thread's transaction hasher, reset: feed it the §16.11 inputs, then pass its
+     * {@code hash()} to {@link #branch}. Valid until the next call on this thread.
+     */
+    SipHash24 transactionHasher() {
+        return hashes.get().transaction.reset();
+    }
+
+    /**
+     * The transaction identity of a request whose top Via carries an RFC 3261 branch: its
+     * branch, sent-by host and port (-1 when absent), in that order.
+     */
+    public long transaction(CharSequence branch, CharSequence sentByHost, int sentByPort) {
+        return transactionHasher().putString(branch).putString(sentByHost).putInt(sentByPort).hash();
     }
 
     /**
      * The branch for a transaction identity and the next hop its response goes to.
      *
-     * @param transaction  the hasher fed with the transaction's inputs
+     * @param transaction  the transaction's identity ({@link #transaction}, or the hash of the
+     *                     RFC 2543 inputs)
      * @param nextHopHost  host the response goes to (received, else sent-by), as written
      * @param nextHopPort  port the response goes to (rport, else sent-by port, else default)
      * @param connectionId the client's TCP/TLS connection, 0 for UDP
      */
-    public String branch(Hasher transaction, String nextHopHost, int nextHopPort, long connectionId) {
-        return branch(transaction, nextHopHost, nextHopPort, connectionId, false);
+    public String branch(long transaction, String nextHopHost, int nextHopPort, long connectionId) {
+        return appendBranch(new StringBuilder(MAX_CHARS), transaction, nextHopHost, nextHopPort, connectionId, false)
+                .toString();
     }
 
-    /** Like {@link #branch(Hasher, String, int, long)}, for a REGISTER replica ({@link #isReplica}). */
-    public String replicaBranch(Hasher transaction, String nextHopHost, int nextHopPort, long connectionId) {
-        return branch(transaction, nextHopHost, nextHopPort, connectionId, true);
+    /** Like {@link #branch(long, String, int, long)}, for a REGISTER replica ({@link #isReplica}). */
+    public String replicaBranch(long transaction, String nextHopHost, int nextHopPort, long connectionId) {
+        return appendBranch(new StringBuilder(MAX_CHARS), transaction, nextHopHost, nextHopPort, connectionId, true)
+                .toString();
     }
 
-    private String branch(Hasher transaction, String nextHopHost, int nextHopPort, long connectionId,
-                          boolean replica) {
-        long h = transaction.hash().asLong();
-        StringBuilder sb = new StringBuilder(PREFIX.length() + H_CHARS + M_CHARS + 14)
-                .append(replica ? REPLICA_PREFIX : PREFIX);
-        appendBase64(sb, h, H_CHARS);
-        appendBase64(sb, check(h, nextHopHost, nextHopPort, connectionId, replica), M_CHARS);
+    /** Appends the branch ({@link #branch} or, with {@code replica}, {@link #replicaBranch}) to {@code out}. */
+    public StringBuilder appendBranch(StringBuilder out, long transaction, CharSequence nextHopHost, int nextHopPort,
+                                      long connectionId, boolean replica) {
+        out.append(replica ? REPLICA_PREFIX : PREFIX);
+        appendBase64(out, transaction, H_CHARS);
+        appendBase64(out, check(transaction, nextHopHost, nextHopPort, connectionId, replica), M_CHARS);
         if (connectionId != 0) {
-            sb.append('.').append(Long.toString(connectionId, 36));
+            appendBase36(out.append('.'), connectionId);
         }
-        return sb.toString();
+        return out;
     }
 
     /** True when {@code branch} has our shape (cheap; no verification). */
@@ -131,36 +152,57 @@ public final class ViaBranch {
         if (h == Long.MIN_VALUE) {
             return -1;
         }
-        StringBuilder expected = new StringBuilder(M_CHARS);
-        appendBase64(expected, check(h, nextHopHost, nextHopPort, connectionId, isReplica(branch)), M_CHARS);
+        long expected = check(h, nextHopHost, nextHopPort, connectionId, isReplica(branch));
         for (int i = 0; i < M_CHARS; i++) {
-            if (expected.charAt(i) != branch.charAt(mStart + i)) {
+            if (base64Char(expected, i) != branch.charAt(mStart + i)) {
                 return -1;
             }
         }
         return connectionId;
     }
 
-    private long check(long h, String host, int port, long connectionId, boolean replica) {
-        Hasher check = checkHash.newHasher()
+    private long check(long h, CharSequence host, int port, long connectionId, boolean replica) {
+        SipHash24 check = hashes.get().check.reset()
                 .putLong(h)
-                .putString(host, StandardCharsets.UTF_8)
+                .putString(host)
                 .putInt(port)
                 .putLong(connectionId);
         if (replica) {
-            check.putByte((byte) 'r'); // only then: the branches of ordinary requests stay as they were
+            check.putByte('r'); // only then: the branches of ordinary requests stay as they were
         }
-        return check.hash().asLong();
+        return check.hash();
     }
 
+    /**
+     * The first {@code chars} characters of the unpadded base64url encoding of {@code v}'s eight
+     * big-endian bytes (RFC 4648 §5): 11 characters hold all 64 bits, the last one 4 bits and two
+     * zero bits.
+     */
     private static void appendBase64(StringBuilder sb, long v, int chars) {
-        byte[] bytes = new byte[8];
-        for (int i = 7; i >= 0; i--) {
-            bytes[i] = (byte) v;
-            v >>>= 8;
+        for (int i = 0; i < chars; i++) {
+            sb.append(base64Char(v, i));
         }
-        String s = B64.encodeToString(bytes); // 11 chars
-        sb.append(s, 0, Math.min(chars, s.length()));
+    }
+
+    private static char base64Char(long v, int i) {
+        return BASE64URL[i < 10 ? (int) (v >>> (58 - 6 * i)) & 63 : (int) (v & 0xf) << 2];
+    }
+
+    /** Appends {@code v} (>= 0) in lower-case base 36, as {@code Long.toString(v, 36)} writes it. */
+    static StringBuilder appendBase36(StringBuilder sb, long v) {
+        if (v < 36) {
+            return sb.append(Character.forDigit((int) v, 36));
+        }
+        int digits = 0;
+        for (long x = v; x > 0; x /= 36) {
+            digits++;
+        }
+        int at = sb.length() + digits;
+        sb.setLength(at);
+        for (long x = v; x > 0; x /= 36) {
+            sb.setCharAt(--at, Character.forDigit((int) (x % 36), 36));
+        }
+        return sb;
     }
 
     /** Decodes the 11 base64url chars of a 64-bit value; Long.MIN_VALUE when they are not canonical base64url. */
@@ -213,5 +255,13 @@ public final class ViaBranch {
             }
         }
         return v;
+    }
+
+    private Hashes newHashes() {
+        return new Hashes(new SipHash24(transactionK0, transactionK1), new SipHash24(checkK0, checkK1));
+    }
+
+    /** One thread's hashers: the transaction identity, and the keyed check. */
+    private record Hashes(SipHash24 transaction, SipHash24 check) {
     }
 }
