@@ -136,6 +136,7 @@ make_report() {
                 add("other" SUBSEP k, $33); add("pre" SUBSEP k, $34)
                 add("fp50" SUBSEP k, $40); add("fp99" SUBSEP k, $42)
                 add("fbad" SUBSEP k, $12 + $13 + $14); fcalls[k] += $10; if ($29 == "yes") fclean[k]++; fn[k]++
+                if (NF >= 52 && $49 != "NA") { add("gcn" SUBSEP k, $49); add("gcp" SUBSEP k, $50); add("gcm" SUBSEP k, $51); if ($15 > 0) add("gcf" SUBSEP k, $52 * 1048576 / $15) }
             }
             if (ph == "rtt") {
                 k = sc SUBSEP lb
@@ -143,6 +144,7 @@ make_report() {
                 add("p50" SUBSEP k, $40); add("p90" SUBSEP k, $41); add("p99" SUBSEP k, $42)
                 add("c50" SUBSEP k, $45); add("c90" SUBSEP k, $46); add("c99" SUBSEP k, $47); add("cn" SUBSEP k, $44)
                 if ($29 == "yes") rclean[k]++; rn[k]++
+                if (NF >= 52 && $49 != "NA") { add("rgcn" SUBSEP k, $49); add("rgcp" SUBSEP k, $50); add("rgcm" SUBSEP k, $51) }
             }
             if (ph != "warmup") { add("allother" SUBSEP lb, $33); add("allpre" SUBSEP lb, $34) }
         }
@@ -194,6 +196,10 @@ make_report() {
                 printf "| %s | calls in the capture per run | %s | %s | | |\n", sc, mm("cn" SUBSEP ks, 0), mm("cn" SUBSEP kk, 0)
                 printf "| %s | p50 / p99 response time at %s cps, SIPp (ms) | %s / %s | %s / %s | | |\n", sc, fr,
                     mm("fp50" SUBSEP ks, 0), mm("fp99" SUBSEP ks, 0), mm("fp50" SUBSEP kk, 0), mm("fp99" SUBSEP kk, 0)
+                printf "| %s | JVM collections in the %s cps run: count; pause sum / max ms; bytes freed per message (≈ allocated) | %s; %s / %s; %s | - | | |\n", sc, fr,
+                    mm("gcn" SUBSEP ks, 0), mm("gcp" SUBSEP ks, 1), mm("gcm" SUBSEP ks, 1), mm("gcf" SUBSEP ks, 0)
+                printf "| %s | JVM collections in the response-time run: count; pause sum / max ms | %s; %s / %s | - | | |\n", sc,
+                    mm("rgcn" SUBSEP ks, 0), mm("rgcp" SUBSEP ks, 1), mm("rgcm" SUBSEP ks, 1)
                 printf "| %s | LB RSS after the %s cps run, MiB (USS) | %s (%s) | %s (%s) | | |\n", sc, fr,
                     mm("rss" SUBSEP ks, 1), mm("uss_mem" SUBSEP ks, 1), mm("rss" SUBSEP kk, 1), mm("uss_mem" SUBSEP kk, 1)
                 printf "| %s | other CPU during the %s cps run / host busy before it, %% | %s / %s | %s / %s | | |\n", sc, fr,
@@ -293,7 +299,7 @@ cpu_snapshot() {   # "busy% over 1 s (all CPUs)" and the 1/5/15 min load
     echo "kamailio:      $("${KAMAILIO_BIN:-/usr/sbin/kamailio}" -v 2>&1 | head -1)"
     echo "sipp:          $("${SIPP_BIN:-sipp}" -v 2>&1 | awk 'NF { print; exit }' | sed 's/^ *//')"
     echo "siplb jar:     $SIPLB_JAR (sha256 $(sha256sum "$SIPLB_JAR" | cut -c1-16)), repo $(git -C "$repo" describe --always --dirty 2>/dev/null || echo '?')"
-    echo "siplb JVM:     $java_opts_effective (+ -Xlog:gc:file=gc.log:uptime, a bench diagnostic)"
+    echo "siplb JVM:     $java_opts_effective (+ -Xlog:gc:file=gc.log:timemillis, a bench diagnostic)"
     echo "kamailio cfg:  $here/kamailio-lb.cfg (-m 256 -M 8, children = 1)"
     echo "pinning:       LB on CPU $LB_CPUS, SIPp on CPU $SIPP_CPUS"
     echo "ports:         LB $LB_PORT, UAC $UAC_PORT, backends $BACKEND_BASE_PORT.. ($NUM_BACKENDS), siplb admin $SIPLB_ADMIN_PORT"

@@ -13,7 +13,7 @@
 #   SIPLB_ADMIN_PORT   admin HTTP port on 127.0.0.1 (default: 23080)
 #   SIPLB_JAVA_OPTS    JVM options (default: the flags benchmarks/README.md documents,
 #                      see DEFAULT_JAVA_OPTS below)
-#   SIPLB_GC_LOG       yes (default): also -Xlog:gc:file=gc.log (one line per collection,
+#   SIPLB_GC_LOG       yes (default): also -Xlog:gc:file=gc.log:timemillis (one line per collection,
 #                      in the result folder; a bench diagnostic, not a product flag)
 set -euo pipefail
 
@@ -21,7 +21,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 jar=${SIPLB_JAR:-$here/../../lb-netty/target/siplb.jar}
 admin_port=${SIPLB_ADMIN_PORT:-23080}
 # The JVM flags siplb is measured with (benchmarks/README.md, "JVM flags", says why).
-DEFAULT_JAVA_OPTS="-Xms64m -Xmx64m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"
+DEFAULT_JAVA_OPTS="-Xms128m -Xmx128m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"
 : "${LB_IP:?LB_IP not set (run me from run-bench.sh --lb-cmd)}"
 : "${LB_PORT:?LB_PORT not set}"
 : "${LB_BACKENDS:?LB_BACKENDS not set}"
@@ -56,6 +56,7 @@ DEFAULT_JAVA_OPTS="-Xms64m -Xmx64m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:+Exi
 } >siplb.yaml
 
 gc_log=()
-[[ ${SIPLB_GC_LOG:-yes} == yes ]] && gc_log=(-Xlog:gc:file=gc.log:uptime)
+# timemillis: run-bench.sh counts the collections inside each measurement by wall-clock time
+[[ ${SIPLB_GC_LOG:-yes} == yes ]] && gc_log=(-Xlog:gc:file=gc.log:timemillis)
 # shellcheck disable=SC2086 # SIPLB_JAVA_OPTS is a list of options
 exec java ${SIPLB_JAVA_OPTS:-$DEFAULT_JAVA_OPTS} "${gc_log[@]}" -jar "$jar" run --config siplb.yaml
