@@ -77,7 +77,7 @@ one_lb() {
     tshark -n -r "$out/$lb.pcap" -T fields -e frame.time_relative -e udp.srcport -e udp.dstport -e udp.payload 2>/dev/null |
         while IFS=$'\t' read -r t s d hex; do
             printf '\n===== %s  %s -> %s\n' "$t" "$s" "$d"
-            xxd -r -p <<<"$hex" | tr -d '\r'
+            perl -ne 'chomp; print pack("H*", $_)' <<<"$hex" | tr -d '\r'
         done | sed "/^=====/ { s/ $UAC_PORT\b/ uac/g; s/ $BACKEND_PORT\b/ backend/g; s/ $LB_PORT\b/ LB/g; }" >"$out/$lb.txt"
     echo "$lb: $(grep -c '^=====' "$out/$lb.txt") datagrams -> $out/$lb.txt"
 }

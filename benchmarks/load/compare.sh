@@ -18,8 +18,8 @@
 # both LBs side by side, a verdict per criterion of issue 7) and meta data into
 # the result folder, and prints it.
 #
-#   benchmarks/load/compare.sh             # the full comparison (~35 min)
-#   benchmarks/load/compare.sh --quick     # smoke test: 1 repetition, short runs (~6 min)
+#   benchmarks/load/compare.sh             # the full comparison (~40 min)
+#   benchmarks/load/compare.sh --quick     # smoke test: 1 repetition, short runs (~8 min)
 #   benchmarks/load/compare.sh --report DIR   # rewrite DIR/comparison.md from DIR's data
 #
 # It builds nothing: build the jar first (mvn -B -q -DskipTests package -pl lb-netty -am).
@@ -40,8 +40,8 @@ RAMP_FACTOR="${RAMP_FACTOR:-1.25}"
 RAMP_STEP_DURATION="${RAMP_STEP_DURATION:-8}"
 RAMP_BISECT="${RAMP_BISECT:-3}"
 RAMP_MAX_STEPS="${RAMP_MAX_STEPS:-10}"
-RAMP_START_register="${RAMP_START_register:-12000}"
-RAMP_START_call="${RAMP_START_call:-4000}"
+RAMP_START_register="${RAMP_START_register:-15000}"
+RAMP_START_call="${RAMP_START_call:-5000}"
 RTT_DURATION="${RTT_DURATION:-20}"
 WAIT_QUIET="${WAIT_QUIET:-0}"               # run-bench --wait-quiet (s per measurement)
 LB_CPUS="${LB_CPUS:-0}"
