@@ -11,6 +11,7 @@
 #   dnsmasq     DNS in the labs;  prometheus  promtool (checks deploy/ rules)
 #   procps util-linux coreutils curl  ps/kill, unshare/taskset, timeout, health probes
 #   openssl     TLS peer (s_client) and test certificates
+#   gcc libc6-dev  builds flood-blast, the sendmmsg flood sender of FloodE2ETest
 #   sipp-tls    SIPp with TLS (Debian 12's has none): .ci/install-sipp-tls.sh, below
 #
 # Several of these packages start a system service on install (kamailio on
@@ -24,7 +25,7 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=(maven openjdk-17-jdk-headless
       sip-tester kamailio iproute2 nftables iptables tshark keepalived dnsmasq prometheus
       procps util-linux coreutils curl
-      openssl)
+      openssl gcc libc6-dev)
 services=(kamailio dnsmasq prometheus keepalived)
 
 missing=()
