@@ -11,7 +11,7 @@
 #   dnsmasq     DNS in the labs;  prometheus  promtool (checks deploy/ rules)
 #   procps util-linux coreutils curl  ps/kill, unshare/taskset, timeout, health probes
 #   openssl     TLS peer (s_client) and test certificates
-#   gcc libc6-dev  builds flood-blast, the sendmmsg flood sender of FloodE2ETest
+#   gcc libc6-dev  builds flood-blast, the UDP GSO flood sender of FloodE2ETest
 #   sipp-tls    SIPp with TLS (Debian 12's has none): .ci/install-sipp-tls.sh, below
 #
 # Several of these packages start a system service on install (kamailio on

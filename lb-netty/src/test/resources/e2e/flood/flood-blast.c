@@ -1,18 +1,21 @@
 /*
  * flood-blast: the sending half of FloodE2ETest's flood (issue 8), in C because
- * the test needs more loopback datagrams per second than a Java thread sends:
- * sendmmsg(2) hands the kernel a batch per system call.
+ * the test needs more loopback datagrams per second than a Java thread sends.
+ * Each send(2) carries BATCH datagrams of SEGMENT bytes with UDP GSO
+ * (UDP_SEGMENT, Linux 4.18): the kernel cuts them apart below the socket, so
+ * one pass through the sending stack serves BATCH datagrams and the flood
+ * leaves most of the CPU to siplb. siplb sees ordinary datagrams.
  *
  *   flood-blast TEMPLATES TARGET_IP PORT SOURCES SECONDS RATE
  *
  * TEMPLATES is written by FloodGenerator (Java): records of big-endian
  * u32 kind (0 REGISTER, 1 garbage, 2 scanner), u32 Call-ID counter offset
- * (0xffffffff: none), u32 length, then the bytes. The datagrams go out in
- * FloodGenerator's order (2 REGISTER : 1 garbage : 1 scanner), each REGISTER
- * with a new Call-ID, from SOURCES sockets bound to 127.1.H.L (L = 1..255),
- * one batch per source in turn, paced to RATE datagrams a second for SECONDS.
- * The sockets never read: answers are dropped by the kernel, as for a spoofed
- * flood. Prints FloodGenerator's result line:
+ * (0xffffffff: none), u32 length (= SEGMENT), then the bytes. The datagrams go
+ * out in FloodGenerator's order (2 REGISTER : 1 garbage : 1 scanner), each
+ * REGISTER with a new Call-ID, from SOURCES sockets bound to 127.1.H.L
+ * (L = 1..255), one batch per source in turn, paced to RATE datagrams a second
+ * for SECONDS. The sockets never read: answers are dropped by the kernel, as
+ * for a spoofed flood. Prints FloodGenerator's result line:
  *   FLOOD-RESULT sent refused registers garbage scanners elapsedNanos
  * Bounded: it stops after SECONDS whatever happens.
  */
@@ -20,6 +23,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +32,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
 #define BATCH 16
+#define SEGMENT 512
 #define MAX_TEMPLATES 16384
 
 struct tmpl { uint32_t kind, callid_at, len; unsigned char *bytes; };
@@ -54,9 +62,9 @@ static void die(const char *what) {
     exit(1);
 }
 
-static void stamp(struct tmpl *t, uint64_t n) {
+static void stamp(unsigned char *at, uint64_t n) {
     static const char hex[] = "0123456789abcdef";
-    for (int i = 15; i >= 0; i--, n >>= 4) t->bytes[t->callid_at + i] = (unsigned char) hex[n & 15];
+    for (int i = 15; i >= 0; i--, n >>= 4) at[i] = (unsigned char) hex[n & 15];
 }
 
 int main(int argc, char **argv) {
@@ -68,7 +76,7 @@ int main(int argc, char **argv) {
     if (!f) die(argv[1]);
     uint32_t kind, at, len;
     while (read_u32(f, &kind) && read_u32(f, &at) && read_u32(f, &len)) {
-        if (kind > 2 || len > 65507 || counts[kind] == MAX_TEMPLATES) { fprintf(stderr, "flood-blast: bad template\n"); return 1; }
+        if (kind > 2 || len != SEGMENT || counts[kind] == MAX_TEMPLATES) { fprintf(stderr, "flood-blast: bad template\n"); return 1; }
         struct tmpl *t = &kinds[kind][counts[kind]++];
         t->kind = kind; t->callid_at = at; t->len = len;
         t->bytes = malloc(len);
@@ -96,17 +104,11 @@ int main(int argc, char **argv) {
         a.sin_family = AF_INET;
         a.sin_addr.s_addr = htonl(0x7f010000u | (uint32_t) (i / 255) << 8 | (uint32_t) (i % 255 + 1));
         if (bind(fds[i], (struct sockaddr *) &a, sizeof a)) die("bind 127.1.x.y");
+        int segment = SEGMENT;
+        if (setsockopt(fds[i], SOL_UDP, UDP_SEGMENT, &segment, sizeof segment)) die("UDP_SEGMENT");
     }
 
-    struct mmsghdr msgs[BATCH];
-    struct iovec iov[BATCH];
-    memset(msgs, 0, sizeof msgs);
-    for (int i = 0; i < BATCH; i++) {
-        msgs[i].msg_hdr.msg_iov = &iov[i];
-        msgs[i].msg_hdr.msg_iovlen = 1;
-        msgs[i].msg_hdr.msg_name = &target;
-        msgs[i].msg_hdr.msg_namelen = sizeof target;
-    }
+    static unsigned char batch[BATCH * SEGMENT];
     uint64_t attempt = 0, sent = 0, refused = 0, by_kind[3] = {0, 0, 0};
     int next = 0;
     int64_t start = nanos(), end = start + (int64_t) (seconds * 1e9);
@@ -127,17 +129,19 @@ int main(int argc, char **argv) {
             int k = attempt % 4 == 3 ? 2 : attempt % 4 == 2 ? 1 : 0;
             struct tmpl *t = k == 0 ? &kinds[0][(attempt / 2) % (uint64_t) counts[0]]
                            : &kinds[k][(attempt / 4) % (uint64_t) counts[k]];
-            if (k == 0) stamp(t, attempt);
-            iov[n].iov_base = t->bytes;
-            iov[n].iov_len = t->len;
+            unsigned char *slot = batch + n * SEGMENT;
+            memcpy(slot, t->bytes, SEGMENT);
+            if (k == 0) stamp(slot + t->callid_at, attempt);
             kind_of[n] = k;
         }
-        int r = sendmmsg(fds[next], msgs, (unsigned) n, 0);
+        ssize_t r = sendto(fds[next], batch, (size_t) n * SEGMENT, 0, (struct sockaddr *) &target, sizeof target);
         next = next + 1 == sources ? 0 : next + 1;
-        int ok = r < 0 ? 0 : r;
-        for (int i = 0; i < ok; i++) by_kind[kind_of[i]]++;
-        sent += (uint64_t) ok;
-        refused += (uint64_t) (n - ok); /* socket buffer full: not sent, not retried */
+        if (r == (ssize_t) n * SEGMENT) {
+            for (int i = 0; i < n; i++) by_kind[kind_of[i]]++;
+            sent += (uint64_t) n;
+        } else {
+            refused += (uint64_t) n; /* socket buffer full: not sent, not retried */
+        }
     }
     printf("FLOOD-RESULT %llu %llu %llu %llu %llu %lld\n", (unsigned long long) sent, (unsigned long long) refused,
            (unsigned long long) by_kind[0], (unsigned long long) by_kind[1], (unsigned long long) by_kind[2],

@@ -25,17 +25,20 @@ import org.junit.jupiter.api.Test;
  * Issue 8, flood: siplb in its own JVM with a fixed small heap ({@value #HEAP_MB} MiB), two SIPp
  * registrars behind it, and a well-behaved SIPp client (its own address, {@value #GOOD_IP})
  * registering at {@value #GOOD_RATE}/s before, during and after a 20 s flood of
- * up to {@value #FLOOD_RATE} datagrams/s, ten times siplb's highest clean rate ({@value #CLEAN_RATE}
- * REGISTER/s, the median of the quiet-machine comparison in benchmarks/README.md), and at least
- * {@value #FLOOD_FLOOR}/s, five times it (see {@link #FLOOD_FLOOR} for why not ten), from
+ * {@value #FLOOD_RATE} datagrams/s, ten times siplb's highest clean rate ({@value #CLEAN_RATE}
+ * REGISTER/s, the median of the quiet-machine comparison in benchmarks/README.md), from
  * {@value #FLOOD_SOURCES} loopback addresses, each under the per-source rate limit (about 140/s
  * against 200/s), so rate limiting alone does not stop it. The datagrams ({@link FloodGenerator}:
  * valid REGISTERs for random AORs, garbage, scanners) are sent by {@code flood-blast}, a small C
- * program built by the test ({@code sendmmsg}), in a process of its own. The registrars accept
+ * program built by the test, in a process of its own. It sends with UDP GSO: a loopback datagram
+ * sent one by one costs its sender about 5 µs of kernel time (the receive path runs in the
+ * sender's system call), so Java, or C with {@code sendmmsg}, reached only 154,000–203,000/s here,
+ * taking CPU from siplb; GSO sends 16 datagrams per pass through the stack. The registrars accept
  * the test's users and challenge (401) every other AOR, as a registrar does what it cannot
  * authenticate; they answer a retransmitted REGISTER again (Timer J).
  *
- * <p>Checks: at least 99 % of the well-behaved client's REGISTERs are answered (SIPp statistics;
+ * <p>Checks: the flood reached ten times the clean rate (within 1 %); at least 99 % of the
+ * well-behaved client's REGISTERs are answered (SIPp statistics;
  * retransmissions allowed, as a real UA makes them); siplb stays alive and its heap within the
  * bound (its {@code /metrics}, sampled every 250 ms; the JVM exits on an OutOfMemoryError); and
  * a new client's REGISTERs are answered at once after the flood (every one sent from one second
@@ -58,16 +61,8 @@ class FloodE2ETest {
     static final int GOOD_RATE = 50;
     /** siplb's highest clean REGISTER rate: benchmarks/README.md, "Results (2026-11-26...)", median. */
     static final int CLEAN_RATE = 29_298;
-    /** What the flood sender is asked for: ten times the clean rate. */
+    /** Ten times the clean rate, in datagrams a second. */
     static final int FLOOD_RATE = 10 * CLEAN_RATE;
-    /**
-     * What it must reach for the test to count: five times the clean rate. Ten times is out of
-     * reach on a 2-core machine: a loopback datagram that is delivered costs its sender about
-     * 5 µs of kernel time (the receive path runs in the sender's system call), so 293,000/s
-     * would take about 1.5 cores away from siplb's one. Measured here: 197,000/s pinned (6.7
-     * times), 154,000–168,000/s unpinned.
-     */
-    static final int FLOOD_FLOOR = 5 * CLEAN_RATE;
     static final int FLOOD_SOURCES = 2040;
     static final Duration BEFORE = Duration.ofSeconds(4);
     static final Duration FLOOD = Duration.ofSeconds(20);
@@ -194,7 +189,7 @@ class FloodE2ETest {
         System.out.println(summary);
 
         String why = summary + "\n" + good.diagnostics() + "\n--- siplb log:\n" + siplb.logTail(3000);
-        assertThat(flood.rate()).as("flood rate (asked: ten times the clean rate; required: five times), %s", why).isGreaterThanOrEqualTo((double) FLOOD_FLOOR);
+        assertThat(flood.rate()).as("flood rate (ten times the clean rate), %s", why).isGreaterThanOrEqualTo(0.99 * FLOOD_RATE);
         assertThat(alive).as("siplb alive after the flood; %s", why).isTrue();
         assertThat(siplb.logTail(200_000)).as("siplb log").doesNotContain("OutOfMemoryError");
         assertThat(heap.maxBytes()).as("heap used, %s", why).isLessThanOrEqualTo(HEAP_MB * 1048576L).isPositive();

@@ -19,10 +19,11 @@ import java.util.SplittableRandom;
  *   <li>garbage: random bytes, and SIP request lines followed by junk;</li>
  *   <li>scanner OPTIONS ({@code User-Agent: friendly-scanner}, SIPVicious' default).</li>
  * </ul>
- * The sending is done by {@code flood-blast} (C, {@code sendmmsg}; test resource
- * {@code e2e/flood/flood-blast.c}): a Java thread sends about 200,000 loopback datagrams a second on
- * this machine, short of ten times siplb's clean rate. {@link #writeTemplates} writes the
- * datagrams in the record format it reads.
+ * Every datagram is {@value #SEGMENT_BYTES} bytes (SIP messages carry a padding header).
+ * The sending is done by {@code flood-blast} (C, UDP GSO; test resource
+ * {@code e2e/flood/flood-blast.c}): a Java thread, or C with {@code sendmmsg}, sends at most
+ * about 200,000 delivered loopback datagrams a second on this machine, short of ten times
+ * siplb's clean rate. {@link #writeTemplates} writes the datagrams in the record format it reads.
  */
 final class FloodGenerator {
 
@@ -40,6 +41,8 @@ final class FloodGenerator {
     }
 
     private static final int VARIANTS = 8192;
+    /** Every datagram's size: {@code flood-blast}'s {@code SEGMENT}. */
+    static final int SEGMENT_BYTES = 512;
     /** Placeholder of each REGISTER's Call-ID, overwritten with a counter before each send. */
     private static final String CALL_ID_COUNTER = "0000000000000000";
 
@@ -57,7 +60,7 @@ final class FloodGenerator {
         for (int i = 0; i < VARIANTS; i++) {
             String user = "flood" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
             String id = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
-            registers[i] = ("REGISTER sip:" + domain + " SIP/2.0\r\n"
+            registers[i] = padded("REGISTER sip:" + domain + " SIP/2.0\r\n"
                     + "Via: SIP/2.0/UDP 127.1.0.1:5060;branch=z9hG4bK" + id + ";rport\r\n"
                     + "Max-Forwards: 70\r\n"
                     + "From: <sip:" + user + "@" + domain + ">;tag=" + id + "\r\n"
@@ -65,12 +68,11 @@ final class FloodGenerator {
                     + "Call-ID: " + CALL_ID_COUNTER + "@flood\r\n"
                     + "CSeq: 1 REGISTER\r\n"
                     + "Contact: <sip:" + user + "@127.1.0.1:5060>\r\n"
-                    + "Expires: 3600\r\n"
-                    + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                    + "Expires: 3600\r\n");
             callIdAt[i] = callIdOffset(registers[i]);
         }
         for (int i = 0; i < garbage.length; i++) {
-            byte[] junk = new byte[20 + random.nextInt(1400)];
+            byte[] junk = new byte[SEGMENT_BYTES];
             for (int j = 0; j < junk.length; j++) {
                 junk[j] = (byte) random.nextInt(256);
             }
@@ -82,7 +84,7 @@ final class FloodGenerator {
         }
         for (int i = 0; i < scanners.length; i++) {
             String id = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
-            scanners[i] = ("OPTIONS sip:100@" + target.getAddress().getHostAddress() + " SIP/2.0\r\n"
+            scanners[i] = padded("OPTIONS sip:100@" + target.getAddress().getHostAddress() + " SIP/2.0\r\n"
                     + "Via: SIP/2.0/UDP 127.1.0.1:5060;branch=z9hG4bK-" + id + ";rport\r\n"
                     + "Max-Forwards: 70\r\n"
                     + "From: \"sipvicious\"<sip:100@1.1.1.1>;tag=" + id + "\r\n"
@@ -91,9 +93,21 @@ final class FloodGenerator {
                     + "CSeq: 1 OPTIONS\r\n"
                     + "Contact: <sip:100@127.1.0.1:5060>\r\n"
                     + "User-Agent: friendly-scanner\r\n"
-                    + "Accept: application/sdp\r\n"
-                    + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                    + "Accept: application/sdp\r\n");
         }
+    }
+
+    /**
+     * {@code headers} (each line ending in CRLF) with a padding header and an empty body, exactly
+     * {@value #SEGMENT_BYTES} bytes: UDP GSO sends equal-sized datagrams.
+     */
+    private static byte[] padded(String headers) {
+        String end = "Content-Length: 0\r\n\r\n";
+        int pad = SEGMENT_BYTES - headers.length() - end.length() - "X-Pad: \r\n".length();
+        if (pad < 1) {
+            throw new IllegalStateException("template longer than " + SEGMENT_BYTES + " bytes: " + headers);
+        }
+        return (headers + "X-Pad: " + "p".repeat(pad) + "\r\n" + end).getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
