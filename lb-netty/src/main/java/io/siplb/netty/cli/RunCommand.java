@@ -36,7 +36,8 @@ final class RunCommand implements Callable<Integer> {
         LogFormat.apply(loaded.logging().format());
         SiplbServer server = new SiplbServer(Assembly.of(loaded)).configFile(config.file);
         if (!Signals.onHangup(() -> server.reload("SIGHUP"))) {
-            log.warn("SIGHUP cannot be handled on this JVM: reload with POST /reload");
+            log.warn("SIGHUP does not reload: it is ignored by this process (started under nohup?) or cannot be"
+                    + " handled on this JVM; reload with POST /reload");
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);

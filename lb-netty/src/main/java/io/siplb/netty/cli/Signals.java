@@ -17,8 +17,9 @@ final class Signals {
     private Signals() {}
 
     /**
-     * Runs {@code action} on SIGTERM and SIGINT; where the signals cannot be handled, a shutdown
-     * hook runs it instead (then the exit code is the JVM's).
+     * Runs {@code action} on SIGTERM and SIGINT; where they cannot be handled (or one was inherited
+     * as ignored, as SIGINT is for a background job), a shutdown hook runs it as well, so
+     * {@code action} must bear running twice.
      */
     static void onTermination(Runnable action) {
         if (!handle(action, "TERM", "INT")) {
@@ -27,8 +28,10 @@ final class Signals {
     }
 
     /**
-     * Runs {@code action} on each SIGHUP; false when SIGHUP cannot be handled (it then keeps the
-     * JVM's default, exit, and {@code POST /reload} is the way to reload).
+     * Runs {@code action} on each SIGHUP; false when SIGHUP cannot be handled (it then keeps its
+     * disposition, and {@code POST /reload} is the way to reload). That includes a SIGHUP this
+     * process inherited as ignored ({@code nohup}): the JVM then leaves it ignored and installs
+     * nothing, without an error.
      */
     static boolean onHangup(Runnable action) {
         return handle(action, "HUP");
@@ -46,10 +49,13 @@ final class Signals {
                         return null;
                     });
             Method handle = signal.getMethod("handle", signal, handlerType);
+            Object ignored = handlerType.getField("SIG_IGN").get(null);
+            boolean all = true;
             for (String name : names) {
-                handle.invoke(null, signal.getConstructor(String.class).newInstance(name), handler);
+                // the previous handler: SIG_IGN when the JVM found the signal ignored and kept it so
+                all &= handle.invoke(null, signal.getConstructor(String.class).newInstance(name), handler) != ignored;
             }
-            return true;
+            return all;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return false;
         }

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.siplb.netty.e2e.JavaLauncher;
 import java.io.File;
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -21,27 +25,34 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code systemctl reload siplb} ({@code ExecReload=/bin/kill -HUP $MAINPID}): siplb, started as
  * its own JVM, reads its configuration file again on SIGHUP. A backend added to the file appears
  * in {@code GET /backends}; a file that no longer parses is refused, logged with its error, and
- * the running configuration stays.
+ * the running configuration stays. A SIGHUP inherited as ignored ({@code nohup}) cannot be handled,
+ * and siplb says so at start instead of failing silently on the first reload.
  */
 class SighupReloadTest {
+
+    @Test
+    void anIgnoredSighupIsReportedAtStart(@TempDir Path dir) throws Exception {
+        int adminPort = Lab.freeTcpPort();
+        Path config = dir.resolve("siplb.yaml");
+        Files.writeString(config, config(freeUdpPort(), adminPort, "[{id: a, uri: \"sip:127.0.0.1:25901\"}]"));
+        Process siplb = start(dir, List.of("env", "--ignore-signal=HUP"), config);
+        try {
+            awaitBackends(adminPort, siplb, dir, body -> body.contains("\"a\""));
+            assertThat(log(dir)).contains("SIGHUP does not reload: it is ignored by this process");
+        } finally {
+            stop(siplb);
+        }
+    }
 
     @Test
     void sighupAppliesAnEditedFileAndKeepsTheRunningConfigurationWhenTheFileIsBroken(@TempDir Path dir)
             throws Exception {
         int adminPort = Lab.freeTcpPort();
-        int sipPort;
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            sipPort = s.getLocalPort();
-        }
+        int sipPort = freeUdpPort();
         Path config = dir.resolve("siplb.yaml");
         Files.writeString(config, config(sipPort, adminPort, "[{id: a, uri: \"sip:127.0.0.1:25901\"}]"));
-        Process siplb = new ProcessBuilder(JavaLauncher.java(), JavaLauncher.ENABLE_NATIVE_ACCESS,
-                "-cp", System.getProperty("java.class.path"), "io.siplb.netty.cli.Main", "run", "--config", config.toString())
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("siplb.log").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+        // SIGHUP as systemd leaves it, even when this build itself runs under nohup
+        Process siplb = start(dir, List.of("env", "--default-signal=HUP"), config);
         try {
             awaitBackends(adminPort, siplb, dir, body -> body.contains("\"a\""));
 
@@ -58,10 +69,33 @@ class SighupReloadTest {
             assertThat(get(adminPort, "/backends")).as("backends after a refused reload").contains("\"a\"", "\"b\"");
             assertThat(siplb.isAlive()).as("siplb still running; log:\n" + log(dir)).isTrue();
         } finally {
-            siplb.destroy();
-            if (!siplb.waitFor(10, TimeUnit.SECONDS)) {
-                siplb.destroyForcibly();
-            }
+            stop(siplb);
+        }
+    }
+
+    /** siplb as its own JVM, its output in siplb.log; {@code prefix} sets up its signals. */
+    private static Process start(Path dir, List<String> prefix, Path config) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(JavaLauncher.java(), JavaLauncher.ENABLE_NATIVE_ACCESS,
+                "-cp", System.getProperty("java.class.path"), "io.siplb.netty.cli.Main", "run", "--config", config.toString()));
+        return new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("siplb.log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+    }
+
+    private static void stop(Process siplb) throws InterruptedException {
+        siplb.destroy();
+        if (!siplb.waitFor(10, TimeUnit.SECONDS)) {
+            siplb.destroyForcibly();
+        }
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 
