@@ -1,6 +1,5 @@
 package io.siplb.sip;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -37,27 +36,9 @@ public enum SipMethod {
     private final byte[] bytes = name().getBytes(StandardCharsets.US_ASCII);
 
     /**
-     * The method named by {@code len} bytes at {@code start}, compared case-sensitively;
+     * The method named by the {@code len} bytes at {@code a[start]}, compared case-sensitively;
      * {@link #OTHER} when unknown. Never allocates.
      */
-    public static SipMethod lookup(ByteBuf buf, int start, int len) {
-        if (len <= 0 || len >= BY_LENGTH.length) {
-            return OTHER;
-        }
-        outer:
-        for (SipMethod candidate : BY_LENGTH[len]) {
-            byte[] b = candidate.bytes;
-            for (int i = 0; i < len; i++) {
-                if (buf.getByte(start + i) != b[i]) {
-                    continue outer;
-                }
-            }
-            return candidate;
-        }
-        return OTHER;
-    }
-
-    /** {@link #lookup(ByteBuf, int, int)} over {@code a[start, start+len)}. */
     public static SipMethod lookup(byte[] a, int start, int len) {
         if (len <= 0 || len >= BY_LENGTH.length) {
             return OTHER;

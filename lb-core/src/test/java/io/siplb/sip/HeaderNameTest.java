@@ -89,14 +89,10 @@ class HeaderNameTest {
 
     @Test
     void looksUpMethodsCaseSensitively() {
-        ByteBuf buf = Unpooled.copiedBuffer("INVITE invite RE%47IST%45R REGISTER", StandardCharsets.US_ASCII);
-        try {
-            assertThat(SipMethod.lookup(buf, 0, 6)).isEqualTo(SipMethod.INVITE);
-            assertThat(SipMethod.lookup(buf, 7, 6)).isEqualTo(SipMethod.OTHER);
-            assertThat(SipMethod.lookup(buf, 14, 12)).isEqualTo(SipMethod.OTHER);
-            assertThat(SipMethod.lookup(buf, 27, 8)).isEqualTo(SipMethod.REGISTER);
-        } finally {
-            buf.release();
-        }
+        byte[] a = "INVITE invite RE%47IST%45R REGISTER".getBytes(StandardCharsets.US_ASCII);
+        assertThat(SipMethod.lookup(a, 0, 6)).isEqualTo(SipMethod.INVITE);
+        assertThat(SipMethod.lookup(a, 7, 6)).isEqualTo(SipMethod.OTHER);
+        assertThat(SipMethod.lookup(a, 14, 12)).isEqualTo(SipMethod.OTHER);
+        assertThat(SipMethod.lookup(a, 27, 8)).isEqualTo(SipMethod.REGISTER);
     }
 }
