@@ -4,7 +4,6 @@ import io.siplb.netty.e2e.JavaLauncher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -13,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -39,8 +37,8 @@ class GracefulShutdownTest {
         Path sipp = Tools.require("sipp", "sip-tester");
         Path uac = resource(dir, "register-uac.xml");
         Path uas = resource(dir, "register-uas.xml");
-        int sipPort = freeUdpPort();
-        int backendPort = freeUdpPort();
+        int sipPort = Lab.freeUdpPort();
+        int backendPort = Lab.freeUdpPort();
         int adminPort = Lab.freeTcpPort();
         Path config = dir.resolve("siplb.yaml");
         Files.writeString(config, """
@@ -52,15 +50,15 @@ class GracefulShutdownTest {
                 shutdown: {grace: 5s}
                 """.formatted(sipPort, backendPort, Lab.SECRET, adminPort));
 
-        Process backend = start(dir, "uas", List.of(sipp.toString(), "-sf", uas.toString(), "-i", "127.0.0.1",
+        Process backend = Lab.startProcess(dir, "uas", List.of(sipp.toString(), "-sf", uas.toString(), "-i", "127.0.0.1",
                 "-p", Integer.toString(backendPort), "-t", "u1", "-nostdin", "-bind_local"));
-        Process siplb = start(dir, "siplb", List.of(JavaLauncher.java(), JavaLauncher.ENABLE_NATIVE_ACCESS,
+        Process siplb = Lab.startProcess(dir, "siplb", List.of(JavaLauncher.java(), JavaLauncher.ENABLE_NATIVE_ACCESS,
                 "-cp", System.getProperty("java.class.path"), "io.siplb.netty.cli.Main", "run", "--config", config.toString()));
         Process client = null;
         try {
             awaitHealthy(adminPort, siplb, dir);
-            client = start(dir, "uac", List.of(sipp.toString(), "127.0.0.1:" + sipPort, "-sf", uac.toString(),
-                    "-i", "127.0.0.1", "-p", Integer.toString(freeUdpPort()), "-t", "u1", "-nr", "-r", "200",
+            client = Lab.startProcess(dir, "uac", List.of(sipp.toString(), "127.0.0.1:" + sipPort, "-sf", uac.toString(),
+                    "-i", "127.0.0.1", "-p", Integer.toString(Lab.freeUdpPort()), "-t", "u1", "-nr", "-r", "200",
                     "-m", "1200", "-recv_timeout", "3000", "-trace_counts", "-nostdin", "-bind_local"));
             Thread.sleep(2_500); // about 500 REGISTERs answered 200 by now
 
@@ -127,15 +125,6 @@ class GracefulShutdownTest {
         return Long.parseLong(m.group(1));
     }
 
-    private static Process start(Path dir, String name, List<String> command) throws IOException {
-        return new ProcessBuilder(new ArrayList<>(command))
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-    }
-
     private static void awaitHealthy(int adminPort, Process siplb, Path dir) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI health = URI.create("http://127.0.0.1:" + adminPort + "/health");
@@ -166,11 +155,5 @@ class GracefulShutdownTest {
             Files.copy(in, out);
         }
         return out;
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

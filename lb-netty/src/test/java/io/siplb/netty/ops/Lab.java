@@ -10,6 +10,7 @@ import io.siplb.config.SiplbConfig;
 import io.siplb.netty.Assembly;
 import io.siplb.netty.SiplbServer;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -20,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -61,10 +63,20 @@ final class Lab implements AutoCloseable {
         return s;
     }
 
-    private static int freeUdpPort() throws IOException {
+    static int freeUdpPort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             return s.getLocalPort();
         }
+    }
+
+    /** Starts {@code command} in {@code dir}, stdin from /dev/null, stdout and stderr into {@code name}.log. */
+    static Process startProcess(Path dir, String name, List<String> command) throws IOException {
+        return new ProcessBuilder(new ArrayList<>(command))
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
     }
 
     static int freeTcpPort() throws IOException {

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.siplb.netty.e2e.JavaLauncher;
-import java.io.File;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +31,7 @@ class SighupReloadTest {
     void anIgnoredSighupIsReportedAtStart(@TempDir Path dir) throws Exception {
         int adminPort = Lab.freeTcpPort();
         Path config = dir.resolve("siplb.yaml");
-        Files.writeString(config, config(freeUdpPort(), adminPort, "[{id: a, uri: \"sip:127.0.0.1:25901\"}]"));
+        Files.writeString(config, config(Lab.freeUdpPort(), adminPort, "[{id: a, uri: \"sip:127.0.0.1:25901\"}]"));
         Process siplb = start(dir, List.of("env", "--ignore-signal=HUP"), config);
         try {
             awaitBackends(adminPort, siplb, dir, body -> body.contains("\"a\""));
@@ -48,7 +45,7 @@ class SighupReloadTest {
     void sighupAppliesAnEditedFileAndKeepsTheRunningConfigurationWhenTheFileIsBroken(@TempDir Path dir)
             throws Exception {
         int adminPort = Lab.freeTcpPort();
-        int sipPort = freeUdpPort();
+        int sipPort = Lab.freeUdpPort();
         Path config = dir.resolve("siplb.yaml");
         Files.writeString(config, config(sipPort, adminPort, "[{id: a, uri: \"sip:127.0.0.1:25901\"}]"));
         // SIGHUP as systemd leaves it, even when this build itself runs under nohup
@@ -78,24 +75,13 @@ class SighupReloadTest {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(JavaLauncher.java(), JavaLauncher.ENABLE_NATIVE_ACCESS,
                 "-cp", System.getProperty("java.class.path"), "io.siplb.netty.cli.Main", "run", "--config", config.toString()));
-        return new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("siplb.log").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+        return Lab.startProcess(dir, "siplb", command);
     }
 
     private static void stop(Process siplb) throws InterruptedException {
         siplb.destroy();
         if (!siplb.waitFor(10, TimeUnit.SECONDS)) {
             siplb.destroyForcibly();
-        }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 
